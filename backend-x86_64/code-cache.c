@@ -1,0 +1,113 @@
+/*
+ * Code cache memory. A memfd is mapped twice: read+write for the code
+ * generator and read+execute for running, so W^X holds at every address
+ * and patching a chained jump while other threads run the code is a plain
+ * aligned store. Without memfd (old kernels, seccomp) we fall back to one
+ * read+write+execute private mapping.
+ *
+ * Fork: MAP_SHARED views would make a forked child (a guest fork()) share
+ * the parent's cache pages, and both would then translate into the same
+ * bytes. A pthread_atfork child handler gives the child its own copy,
+ * mapped at the same addresses so every pointer into the cache stays valid.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "backend-x86_64/code-cache.h"
+
+struct x86_code_cache x86_cc = {.fd = -1};
+
+/* Map @fd at the current rw/rx addresses (fixed) or anywhere (first time). */
+static int map_views(int fd, bool fixed)
+{
+	int ff = fixed ? MAP_FIXED : 0;
+	void *rw = mmap(fixed ? x86_cc.rw : NULL, x86_cc.size, PROT_READ | PROT_WRITE,
+			MAP_SHARED | ff, fd, 0);
+	if (rw == MAP_FAILED)
+		return -errno;
+	void *rx = mmap(fixed ? x86_cc.rx : NULL, x86_cc.size, PROT_READ | PROT_EXEC,
+			MAP_SHARED | ff, fd, 0);
+	if (rx == MAP_FAILED) {
+		int e = -errno;
+		if (!fixed)
+			munmap(rw, x86_cc.size);
+		return e;
+	}
+	x86_cc.rw = rw;
+	x86_cc.rx = rx;
+	return 0;
+}
+
+static void cc_atfork_child(void)
+{
+	if (x86_cc.fd < 0)
+		return; /* a private mapping is copied on write already */
+
+	int fd = memfd_create("morph-jit", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, (off_t)x86_cc.size) < 0)
+		goto fail;
+	/* Copy what is used; the rest of a fresh memfd reads as zeroes. */
+	size_t done = 0;
+	while (done < x86_cc.used) {
+		ssize_t n = pwrite(fd, x86_cc.rw + done, x86_cc.used - done, (off_t)done);
+		if (n <= 0)
+			goto fail;
+		done += (size_t)n;
+	}
+	int old = x86_cc.fd;
+	if (map_views(fd, true) < 0)
+		goto fail;
+	close(old);
+	x86_cc.fd = fd;
+	return;
+fail:
+	fprintf(stderr, "morph: cannot copy the JIT code cache after fork: %s\n", strerror(errno));
+	abort();
+}
+
+int x86_cc_init(size_t size)
+{
+	static bool atfork_done;
+
+	if (x86_cc.rx)
+		return 0;
+	size = (size + 0xfffff) & ~(size_t)0xfffff;
+	x86_cc.size = size;
+
+	int fd = memfd_create("morph-jit", MFD_CLOEXEC);
+	if (fd >= 0 && ftruncate(fd, (off_t)size) == 0 && map_views(fd, false) == 0) {
+		x86_cc.fd = fd;
+	} else {
+		if (fd >= 0)
+			close(fd);
+		void *p = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED)
+			return -errno;
+		x86_cc.rw = x86_cc.rx = p;
+		x86_cc.fd = -1;
+	}
+	x86_cc.used = x86_cc.fixed_end = 0;
+	if (!atfork_done) {
+		pthread_atfork(NULL, NULL, cc_atfork_child);
+		atfork_done = true;
+	}
+	return 0;
+}
+
+void x86_cc_flush(void)
+{
+	x86_cc.used = x86_cc.fixed_end;
+}
+
+void x86_cc_patch32(void *rx_addr, uint32_t v)
+{
+	uint32_t *p = x86_cc_rw(rx_addr);
+
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}

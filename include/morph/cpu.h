@@ -1,0 +1,78 @@
+/*
+ * The guest-neutral part of a hart's state. Every frontend's CPU structure
+ * starts with a struct cpu named "c", so the core, the backend and helpers
+ * can treat a pointer to either as the same "env".
+ */
+#ifndef MORPH_CPU_H
+#define MORPH_CPU_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct morph_arch;
+struct tb;
+struct guest_space;
+
+/* Exceptions the core knows; frontends number theirs from EXCP_ARCH_BASE. */
+enum {
+	EXCP_NONE = -1,
+	EXCP_INTERRUPT = 0x10000, /* exit_request was seen: leave the loop */
+	EXCP_SYSCALL,             /* user mode: the guest asked for a system call */
+	EXCP_SEGV,                /* user mode: bad access to guest address fault_addr */
+	EXCP_BUS,                 /* user mode: misaligned or beyond-object access */
+	EXCP_ILLEGAL,             /* illegal or unsupported instruction at pc */
+	EXCP_BREAKPOINT,          /* ebreak / break */
+	EXCP_FPE,                 /* integer divide trap (MIPS teq etc.) */
+	EXCP_TRAP,                /* conditional trap instruction */
+	EXCP_HALTED,              /* the hart has stopped (exit) */
+	EXCP_ARCH_BASE = 0x20000,
+};
+
+#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+
+/** Common hart state; the frontend's structure embeds it first. */
+struct cpu {
+	/* Hot fields first: the JIT reaches them with short displacements. */
+	uint64_t pc;                 /* guest pc of the next instruction (at TB boundaries) */
+	volatile uint32_t exit_request; /* non-zero: leave the TB chain at the next TB entry */
+	uint32_t tb_flags;           /* mode bits of the current TB, frontend-defined */
+	uintptr_t guest_base;        /* user mode: host address of guest address 0 */
+	uint64_t guest_mask;         /* user mode: guest addresses are ANDed with this */
+
+	int exception;               /* EXCP_* or frontend's, set before longjmp to the loop */
+	uint64_t fault_addr;         /* guest virtual address of the last memory fault */
+	uint32_t fault_is_write;
+
+	const struct morph_arch *arch;
+	void *opaque;                /* owner: the linux-user thread or the machine */
+	int cpu_index;               /* hart id / thread number */
+	int thread_id;               /* user mode: the guest-visible tid */
+
+	struct tb *jmp_cache[TB_JMP_CACHE_SIZE]; /* pc hash -> TB, probed by lookup_and_goto */
+	sigjmp_buf jmp_env;          /* where exceptions unwind to */
+	bool in_guest_code;          /* the hart is executing a TB (for host signal handling) */
+	uint64_t icount;             /* retired instructions (approximate: TB granularity) */
+	uint32_t tb_flush_epoch;     /* last TB cache flush this hart has seen */
+};
+
+/**
+ * cpu_loop_exit() - abandon the current TB and return to the exec loop with
+ * @excp in cpu->exception. cpu->pc must already point at the instruction
+ * that raised it (helpers flagged IR_HF_MAY_RAISE get that for free).
+ */
+_Noreturn void cpu_loop_exit(struct cpu *cpu, int excp);
+
+/** cpu_exit() - ask @cpu to leave its TB chain soon; async-signal and thread safe. */
+void cpu_exit(struct cpu *cpu);
+
+/**
+ * cpu_exec() - run guest code on @cpu until an exception that the caller must
+ * handle (EXCP_SYSCALL, faults, EXCP_INTERRUPT, ...). Returns that exception;
+ * cpu->pc is the pc of the instruction concerned (for EXCP_SYSCALL, of the
+ * ecall/syscall instruction itself).
+ */
+int cpu_exec(struct cpu *cpu);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * Setting up and driving execution: the seam between the runners (linux-user,
+ * system machines, gdbstub) and the exec core.
+ */
+#ifndef MORPH_EXEC_H
+#define MORPH_EXEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "morph/backend.h"
+#include "morph/cpu.h"
+#include "morph/frontend.h"
+
+/** Execution options shared by every runner. */
+struct exec_options {
+	bool interp;          /* use the IR interpreter even where the JIT exists */
+	unsigned max_tb_insns; /* guest instructions per TB (0: default) */
+	bool no_chain;        /* disable TB chaining (debugging) */
+	bool no_opt;          /* disable the IR optimizer (debugging) */
+};
+
+/**
+ * exec_init() - prepare the core for guest ISA @arch: register its helpers,
+ * choose the backend (JIT unless opts->interp or no JIT on this host) and
+ * set up the TB cache. Call once, before cpu_new(). Returns 0 or -errno.
+ */
+int exec_init(const struct morph_arch *arch, const struct exec_options *opts);
+
+/** exec_backend() - the backend in use. */
+const struct backend *exec_backend(void);
+
+/**
+ * cpu_new() - allocate a zeroed hart of the current arch (arch->cpu_size bytes
+ * plus the interpreter frame) and apply arch->cpu_reset(). Never fails
+ * (aborts on out-of-memory).
+ */
+struct cpu *cpu_new(void);
+/** cpu_clone() - a new hart with a copy of @src's architectural state (threads, fork). */
+struct cpu *cpu_clone(const struct cpu *src);
+void cpu_free(struct cpu *cpu);
+
+/**
+ * cpu_restore_state_from_host() - set cpu->pc to the guest pc of the guest
+ * instruction being executed when a host signal hit at @host_pc. Returns true
+ * if @host_pc was inside translated code (JIT) or the interpreter was running
+ * @cpu's guest code, false otherwise (the fault is in the emulator itself).
+ */
+bool cpu_restore_state_from_host(struct cpu *cpu, uintptr_t host_pc);
+
+/**
+ * tb_request_flush() - flush the whole TB cache at the next safe point (when
+ * the current TB has exited to the loop). Used by fence.i / cache flush syscalls.
+ */
+void tb_request_flush(void);
+
+/**
+ * exec_set_fetch() - install the function translator_fetch() uses to read guest
+ * code (user mode: checks the guest page is mapped executable; system mode:
+ * walks the MMU). It returns 0 or -1 like translator_fetch().
+ */
+void exec_set_fetch(int (*fetch)(struct cpu *cpu, uint64_t pc, void *buf, unsigned len));
+
+/** Thread-local: the hart this host thread is running, or NULL. */
+extern __thread struct cpu *current_cpu;
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * The seam between a guest ISA frontend and the core: one const class table
+ * per ISA (struct morph_arch). The core never looks inside a frontend's CPU
+ * structure except through the struct cpu it starts with.
+ */
+#ifndef MORPH_FRONTEND_H
+#define MORPH_FRONTEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "morph/cpu.h"
+#include "morph/ir.h"
+
+struct linux_abi;
+
+/** What the frontend reports about a TB it translated. */
+struct translate_result {
+	uint32_t size;   /* guest bytes covered, from the TB's pc */
+	uint32_t ninsns; /* guest instructions */
+};
+
+/** The per-ISA class table. */
+struct morph_arch {
+	const char *name;         /* "riscv64", "mipsel", ... (--arch names it) */
+	uint16_t elf_machine;     /* EM_* */
+	uint8_t elf_class;        /* ELFCLASS32 / ELFCLASS64 */
+	bool big_endian;
+	uint8_t addr_bits;        /* width of a guest virtual address: 32 or 64 */
+	uint8_t min_insn_bytes;   /* 2 with RVC, 4 for MIPS */
+	size_t cpu_size;          /* bytes of the frontend's CPU structure */
+
+	/* IR globals (guest registers) the frontend's translation uses */
+	const struct ir_global_desc *globals;
+	unsigned nglobals;
+
+	/** init() - register helpers; called once at startup. */
+	void (*init)(void);
+
+	/** cpu_reset() - architectural reset state of a fresh hart (after the core zeroed it). */
+	void (*cpu_reset)(struct cpu *cpu);
+
+	/**
+	 * translate() - decode guest code at @pc (under mode @flags) into IR in @ctx,
+	 * at most @max_insns instructions, ending at the end of a basic block or a
+	 * page boundary. Code bytes come from translator_fetch(). The TB must end
+	 * with goto_tb, lookup_and_goto or exit_tb on every path.
+	 */
+	struct translate_result (*translate)(struct cpu *cpu, struct ir_ctx *ctx, uint64_t pc,
+					     uint32_t flags, unsigned max_insns);
+
+	/**
+	 * disas() - one instruction at guest @pc from @code (@avail bytes) as text into
+	 * @buf; returns its length in bytes (0 if @avail is too short).
+	 */
+	unsigned (*disas)(char *buf, size_t bufsz, uint64_t pc, const uint8_t *code,
+			  size_t avail, uint32_t flags);
+
+	/** dump_state() - print the architectural registers (for errors and traces). */
+	void (*dump_state)(struct cpu *cpu, FILE *f);
+
+	/** The Linux user-mode ABI of this guest (linux-abi.h), or NULL. */
+	const struct linux_abi *linux_abi;
+};
+
+/** arch_find() - the class table for @name, or NULL. */
+const struct morph_arch *arch_find(const char *name);
+/** arch_for_elf() - the class table for an ELF header's machine, class and data, or NULL. */
+const struct morph_arch *arch_for_elf(uint16_t machine, uint8_t elf_class, bool big_endian);
+/** arch_list() - NULL-terminated list of all guest ISAs compiled in. */
+const struct morph_arch *const *arch_list(void);
+
+/**
+ * translator_fetch() - read @len bytes of guest code at guest virtual @pc into @buf
+ * for translation. Returns 0, or -1 if that memory is not executable (the
+ * frontend then ends the TB before that instruction, or raises a fetch fault if
+ * it is the first).
+ */
+int translator_fetch(struct cpu *cpu, uint64_t pc, void *buf, unsigned len);
+
+#endif

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds morph and runs the test suites (ctest). Run scripts/setup.sh first on
+# a fresh machine. Environment: BUILD_DIR (default build), JOBS (default 2),
+# MORPH_SKIP_DEBIAN=1 to skip fetching Debian guest packages.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$top/build}
+jobs=${JOBS:-2}
+
+gen=()
+command -v ninja >/dev/null && gen=(-G Ninja)
+cmake -S "$top" -B "$build" "${gen[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMORPH_WERROR=ON
+cmake --build "$build" -j "$jobs"
+
+# Debian riscv64 programs for the real-input tests (cached after the first run).
+if [ "${MORPH_SKIP_DEBIAN:-0}" != 1 ] && [ -x "$top/scripts/fetch-debian.sh" ]; then
+	"$top/scripts/fetch-debian.sh" --arch riscv64 --suite trixie \
+		busybox-static python3-minimal lua5.4 sqlite3 xz-utils ||
+		echo "test.sh: could not fetch Debian guest packages; their tests will be skipped" >&2
+fi
+
+cd "$build"
+ctest --output-on-failure -j "$jobs" --timeout 600

@@ -1,0 +1,137 @@
+/*
+ * The exec loop (DESIGN.md section 2): find the TB for (pc, flags) through
+ * the per-hart jump cache and the TB hash, chain it to the previous TB's
+ * exit, run it, and handle exceptions that unwind here by siglongjmp.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "morph/exec.h"
+#include "morph/tb.h"
+#include "src/exec/exec-internal.h"
+
+__thread struct cpu *current_cpu;
+
+void cpu_loop_exit(struct cpu *cpu, int excp)
+{
+	cpu->exception = excp;
+	siglongjmp(cpu->jmp_env, 1);
+}
+
+void cpu_exit(struct cpu *cpu)
+{
+	__atomic_store_n(&cpu->exit_request, 1, __ATOMIC_SEQ_CST);
+}
+
+struct tb *tb_lookup(struct cpu *cpu, uint64_t pc, uint32_t flags)
+{
+	unsigned h = tb_jmp_cache_hash(pc);
+	struct tb *tb = cpu->jmp_cache[h];
+
+	if (tb && tb->pc == pc && tb->flags == flags && !tb->invalid)
+		return tb;
+	tb = tb_hash_lookup(pc, flags);
+	if (!tb)
+		tb = tb_gen_code(cpu, pc, flags);
+	cpu->jmp_cache[h] = tb;
+	return tb;
+}
+
+static void clear_jmp_cache(struct cpu *cpu)
+{
+	for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++)
+		cpu->jmp_cache[i] = NULL;
+}
+
+/* Flush with every other hart out of guest code. */
+static void do_flush(struct cpu *cpu)
+{
+	pthread_rwlock_unlock(&exec_state.exec_lock);
+	pthread_rwlock_wrlock(&exec_state.exec_lock);
+	if (exec_state.flush_pending) {
+		tb_flush_now();
+		exec_state.flush_epoch++;
+		exec_state.flush_pending = 0;
+	}
+	pthread_rwlock_unlock(&exec_state.exec_lock);
+	pthread_rwlock_rdlock(&exec_state.exec_lock);
+}
+
+static int exec_loop(struct cpu *cpu)
+{
+	struct tb *last = NULL;
+	unsigned slot = TB_EXIT_OTHER;
+
+	for (;;) {
+		if (exec_state.flush_pending) {
+			do_flush(cpu);
+			last = NULL;
+		}
+		if (cpu->tb_flush_epoch != exec_state.flush_epoch) {
+			/* The TBs our jump cache points to are gone. */
+			clear_jmp_cache(cpu);
+			cpu->tb_flush_epoch = exec_state.flush_epoch;
+			last = NULL;
+		}
+		if (cpu->exit_request) {
+			__atomic_store_n(&cpu->exit_request, 0, __ATOMIC_SEQ_CST);
+			return EXCP_INTERRUPT;
+		}
+		struct tb *tb = tb_lookup(cpu, cpu->pc, cpu->tb_flags);
+		if (last && slot < 2 && !exec_state.opts.no_chain && !last->jmp_dest[slot] &&
+		    last->jmp_pc[slot] == tb->pc)
+			tb_add_jump(last, slot, tb);
+		cpu->in_guest_code = true;
+		uintptr_t r = exec_state.be->exec(cpu, tb);
+		cpu->in_guest_code = false;
+		last = (struct tb *)(r & ~(uintptr_t)TB_EXIT_MASK);
+		slot = r & TB_EXIT_MASK;
+	}
+}
+
+int cpu_exec(struct cpu *cpu)
+{
+	volatile int ret;
+
+	current_cpu = cpu;
+	pthread_rwlock_rdlock(&exec_state.exec_lock);
+	for (;;) {
+		if (sigsetjmp(cpu->jmp_env, 1) == 0) {
+			ret = exec_loop(cpu);
+			break;
+		}
+		/* An exception unwound out of guest code or translation. */
+		cpu->in_guest_code = false;
+		if (cpu->exception == EXCP_FLUSH_AND_RETRY)
+			continue;
+		ret = cpu->exception;
+		break;
+	}
+	pthread_rwlock_unlock(&exec_state.exec_lock);
+	return ret;
+}
+
+void tb_request_flush(void)
+{
+	exec_state.flush_pending = 1;
+	if (current_cpu)
+		cpu_exit(current_cpu);
+}
+
+void tb_flush_all(void)
+{
+	tb_request_flush();
+}
+
+bool cpu_restore_state_from_host(struct cpu *cpu, uintptr_t host_pc)
+{
+	if (!cpu || !cpu->in_guest_code)
+		return false;
+	if (exec_state.be == &backend_interp)
+		return true; /* the interpreter stores the pc at every instruction start */
+	struct tb *tb = tb_find_by_host_pc(host_pc);
+	if (!tb)
+		return false;
+	cpu->pc = exec_state.be->guest_pc_of(tb, host_pc);
+	return true;
+}

@@ -1,0 +1,181 @@
+/*
+ * Host fast path: scalar SSE (and FMA3) with an explicit MXCSR.
+ *
+ * Each operation is one asm block that saves the host MXCSR, loads one with
+ * all exceptions masked, flags clear, FTZ/DAZ off and the wanted rounding
+ * control, runs the instruction, reads the flags and restores the host MXCSR.
+ * Being a single asm statement, nothing can be reordered into or out of the
+ * window and the compiler cannot fold the arithmetic.
+ *
+ * SSE matches IEEE 754 default exception handling as RISC-V wants it:
+ * tininess is detected after rounding and, with UM masked, UE is set only
+ * for a tiny inexact result. NaN results are the host's (the caller
+ * substitutes); NaN operands never get here because their signalling-ness
+ * is the guest's business.
+ */
+#include "fpu-internal.h"
+
+bool fpu_host_accel = true;
+
+#if defined(__x86_64__)
+
+#include <string.h>
+
+#define MXCSR_DEFAULT 0x1f80u /* all masked, round to nearest, no FTZ/DAZ */
+
+/* MXCSR.RC for RNE, RTZ, RDN, RUP */
+static const uint32_t sse_rc[4] = {0u << 13, 3u << 13, 1u << 13, 2u << 13};
+
+static unsigned sse_flags(uint32_t mxcsr)
+{
+	unsigned fl = 0;
+
+	if (mxcsr & 0x01)
+		fl |= FPU_NV;
+	if (mxcsr & 0x04)
+		fl |= FPU_DZ;
+	if (mxcsr & 0x08)
+		fl |= FPU_OF;
+	if (mxcsr & 0x10)
+		fl |= FPU_UF;
+	if (mxcsr & 0x20)
+		fl |= FPU_NX;
+	return fl; /* DE (denormal operand, 0x02) is not an IEEE flag */
+}
+
+/* r = r OP b under MXCSR ctl; stat receives the MXCSR after the op */
+#define SSE_OP(insn, r, b, ctl, stat)                                                     \
+	do {                                                                              \
+		uint32_t saved_ = 0;                                                          \
+		__asm__ volatile("stmxcsr %[sv]\n\t"                                      \
+				 "ldmxcsr %[cw]\n\t" insn " %[bb], %[rr]\n\t"             \
+				 "stmxcsr %[st]\n\t"                                      \
+				 "ldmxcsr %[sv]"                                          \
+				 : [rr] "+x"(r), [st] "=m"(stat), [sv] "+m"(saved_)       \
+				 : [bb] "x"(b), [cw] "m"(ctl));                           \
+	} while (0)
+
+static float f32_of(uint64_t v)
+{
+	uint32_t w = (uint32_t)v;
+	float f;
+
+	memcpy(&f, &w, 4);
+	return f;
+}
+
+static uint64_t bits_f32(float f)
+{
+	uint32_t w;
+
+	memcpy(&w, &f, 4);
+	return w;
+}
+
+static double f64_of(uint64_t v)
+{
+	double d;
+
+	memcpy(&d, &v, 8);
+	return d;
+}
+
+static uint64_t bits_f64(double d)
+{
+	uint64_t v;
+
+	memcpy(&v, &d, 8);
+	return v;
+}
+
+bool fpu_host_arith(enum fpu_host_op op, enum fpu_fmt fmt, uint64_t a, uint64_t b,
+		    struct fpu_status *st, uint64_t *res)
+{
+	uint32_t ctl, stat = 0;
+
+	if (!fpu_host_accel || st->round > FPU_RUP)
+		return false;
+	ctl = MXCSR_DEFAULT | sse_rc[st->round];
+	if (fmt == FPU_F32) {
+		float r = f32_of(a), y = f32_of(b);
+
+		switch (op) {
+		case FPU_HOST_ADD: SSE_OP("addss", r, y, ctl, stat); break;
+		case FPU_HOST_SUB: SSE_OP("subss", r, y, ctl, stat); break;
+		case FPU_HOST_MUL: SSE_OP("mulss", r, y, ctl, stat); break;
+		case FPU_HOST_DIV: SSE_OP("divss", r, y, ctl, stat); break;
+		case FPU_HOST_SQRT: y = r; SSE_OP("sqrtss", r, y, ctl, stat); break;
+		}
+		*res = bits_f32(r);
+	} else {
+		double r = f64_of(a), y = f64_of(b);
+
+		switch (op) {
+		case FPU_HOST_ADD: SSE_OP("addsd", r, y, ctl, stat); break;
+		case FPU_HOST_SUB: SSE_OP("subsd", r, y, ctl, stat); break;
+		case FPU_HOST_MUL: SSE_OP("mulsd", r, y, ctl, stat); break;
+		case FPU_HOST_DIV: SSE_OP("divsd", r, y, ctl, stat); break;
+		case FPU_HOST_SQRT: y = r; SSE_OP("sqrtsd", r, y, ctl, stat); break;
+		}
+		*res = bits_f64(r);
+	}
+	st->flags |= sse_flags(stat);
+	return true;
+}
+
+static bool have_fma;
+
+__attribute__((constructor)) static void detect_fma(void)
+{
+	__builtin_cpu_init();
+	have_fma = __builtin_cpu_supports("fma") != 0;
+}
+
+bool fpu_host_muladd(enum fpu_fmt fmt, uint64_t a, uint64_t b, uint64_t c,
+		     struct fpu_status *st, uint64_t *res)
+{
+	uint32_t ctl, stat = 0, saved = 0;
+
+	if (!fpu_host_accel || st->round > FPU_RUP)
+		return false;
+	if (!have_fma)
+		return false;
+	ctl = MXCSR_DEFAULT | sse_rc[st->round];
+	if (fmt == FPU_F32) {
+		float x = f32_of(a), y = f32_of(b), r = f32_of(c);
+
+		__asm__ volatile("stmxcsr %[sv]\n\tldmxcsr %[cw]\n\t"
+				 "vfmadd231ss %[y], %[x], %[r]\n\t"
+				 "stmxcsr %[st]\n\tldmxcsr %[sv]"
+				 : [r] "+x"(r), [st] "=m"(stat), [sv] "+m"(saved)
+				 : [x] "x"(x), [y] "x"(y), [cw] "m"(ctl));
+		*res = bits_f32(r);
+	} else {
+		double x = f64_of(a), y = f64_of(b), r = f64_of(c);
+
+		__asm__ volatile("stmxcsr %[sv]\n\tldmxcsr %[cw]\n\t"
+				 "vfmadd231sd %[y], %[x], %[r]\n\t"
+				 "stmxcsr %[st]\n\tldmxcsr %[sv]"
+				 : [r] "+x"(r), [st] "=m"(stat), [sv] "+m"(saved)
+				 : [x] "x"(x), [y] "x"(y), [cw] "m"(ctl));
+		*res = bits_f64(r);
+	}
+	st->flags |= sse_flags(stat);
+	return true;
+}
+
+#else /* no host fast path */
+
+bool fpu_host_arith(enum fpu_host_op op, enum fpu_fmt fmt, uint64_t a, uint64_t b,
+		    struct fpu_status *st, uint64_t *res)
+{
+	return false;
+}
+
+bool fpu_host_muladd(enum fpu_fmt fmt, uint64_t a, uint64_t b, uint64_t c,
+		     struct fpu_status *st, uint64_t *res)
+{
+	return false;
+}
+
+#endif
