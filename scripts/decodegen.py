@@ -447,7 +447,6 @@ class Parser:
             p.assigns = overrides
         if p.disas is None:
             p.disas = '{}'
-        # fixed bits must not be read by fields (it would be a table mistake)
         for mem, (kind, v) in p.assigns.items():
             if kind != 'field':
                 continue
@@ -513,10 +512,18 @@ def check_overlaps(dec):
                 continue
             if a.group is not None and a.group == b.group:
                 continue
-            if a.mask != b.mask and (a.mask & b.mask) in (a.mask, b.mask):
+            if a.group is None and b.group is None:
+                if a.mask != b.mask and (a.mask & b.mask) in (a.mask, b.mask):
+                    continue
+                die(a.where, '%s overlaps %s (%s) and neither is more specific; '
+                    'use a { } group' % (a.name, b.name, b.where))
+            # a group is tried as a unit, after any more specific pattern
+            g, o = (a, b) if b.group is None else (b, a)
+            if o.group is None and o.mask != g.mask and (o.mask & g.mask) == g.mask:
                 continue
-            die(a.where, '%s overlaps %s (%s) and neither is more specific; '
-                'use a { } group' % (a.name, b.name, b.where))
+            die(o.where, '%s overlaps %s (%s) of another group; patterns overlapping '
+                'a group member must be more specific or in its group'
+                % (o.name, g.name, g.where))
 
 
 # ---------------------------------------------------------------- decision tree
@@ -750,15 +757,15 @@ def gen_source(parser, args, header_name):
             if kind == 'const':
                 body.append('\ta->%s = %d;' % (mem, v))
             else:
-                o.append('\tint64_t %s = %s;' % (mem, v.c_expr('insn')))
-                body.append('\ta->%s = %s;' % (mem, mem))
+                o.append('\tint64_t f_%s = %s;' % (mem, v.c_expr('insn')))
+                body.append('\ta->%s = f_%s;' % (mem, mem))
                 if v.nonzero:
                     conds.append(mem)
         if not p.assigns:
             o.append('\t(void)insn;')
             o.append('\t(void)a;')
         for c in conds:
-            o.append('\tif (%s == 0)' % c)
+            o.append('\tif (f_%s == 0)' % c)
             o.append('\t\treturn false; /* reserved encoding */')
         o.extend(body)
         o.append('\treturn true;')

@@ -131,6 +131,11 @@ mirror=${mirror%/}
 
 mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$state/empty.d" "$debs" ||
 	die "cannot create the private apt directory $state"
+# One fetch at a time per private apt directory (setup.sh and a test run may overlap).
+if command -v flock >/dev/null 2>&1; then
+	exec 9>"$state/lock"
+	flock 9 || die "cannot lock $state/lock"
+fi
 : > "$state/status"
 printf 'deb [arch=%s signed-by=%s] %s %s main\n' "$arch" "$keyring" "$mirror" "$suite" \
 	> "$state/sources.list.new"

@@ -1,4 +1,3 @@
-// SPDX-License-Identifier: MIT
 /*
  * Process start-up: argv, envp and the auxiliary vector as the loader hands them over.
  * The runner passes the arguments "one" "two words" "" "last" and MORPH_TEST_GREETING.

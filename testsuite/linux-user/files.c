@@ -1,4 +1,3 @@
-// SPDX-License-Identifier: MIT
 /*
  * Files and directories: open/openat, read/write, pread/pwrite, readv/writev, lseek, stat and
  * fstatat, rename, unlink, mkdir/rmdir, getdents through readdir, symlinks, dup/dup2/dup3,

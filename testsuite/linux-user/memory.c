@@ -1,4 +1,3 @@
-// SPDX-License-Identifier: MIT
 /*
  * Address-space management: brk/sbrk, malloc (small chunks from the heap, large ones from
  * mmap), mmap/munmap/mprotect/mremap/madvise on anonymous and file mappings, MAP_FIXED.
@@ -23,7 +22,7 @@ static int failures;
 		}                                                                         \
 	} while (0)
 
-static long page;
+static size_t page;
 
 static uint32_t fnv1a(const void *p, size_t n)
 {
@@ -242,7 +241,7 @@ static void test_mmap_file(void)
 int main(void)
 {
 	page = sysconf(_SC_PAGESIZE);
-	printf("page size: %ld\n", page);
+	printf("page size: %zu\n", page);
 	test_brk();
 	test_malloc();
 	test_mmap_anon();

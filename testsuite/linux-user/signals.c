@@ -1,4 +1,3 @@
-// SPDX-License-Identifier: MIT
 /*
  * Signals: delivery through raise/kill/sigqueue with siginfo, blocking and pending sets,
  * real-time queueing, synchronous faults (SIGSEGV left through siglongjmp, SIGILL resumed by

@@ -1,4 +1,3 @@
-// SPDX-License-Identifier: MIT
 /*
  * Threads: clone through pthread_create, a mutex-protected counter, C11 atomics (fetch_add,
  * compare-exchange loops: LR/SC and AMOs on RISC-V), a condition variable hand-off, a

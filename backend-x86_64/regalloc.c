@@ -1,0 +1,320 @@
+/*
+ * Register allocation inside one TB: a linear scan over the ops.
+ *
+ * Every temp has a canonical home: its env slot (globals), a frame slot
+ * (locals) or its value (constants). A host register may hold a copy; the
+ * copy is "dirty" when the home is stale (mem == false). Globals are
+ * written back at TB exits, before guest memory ops and before helpers that
+ * read/write globals or may raise; locals are written back at the end of a
+ * basic block if they are still live; at labels every register copy is
+ * dropped, so all paths meet with values in their homes.
+ */
+#include <string.h>
+
+#include "backend-x86_64/x86-jit.h"
+
+/* Allocation order: callee-saved first, they survive helper calls. */
+static const int8_t alloc_order[] = {
+	X86_RBX, X86_R12, X86_R13, X86_RSI, X86_RDI, X86_R8, X86_R9, X86_R10,
+};
+
+unsigned x86_temp_width(const struct x86_cg *cg, ir_temp t)
+{
+	return cg->ir->temps[t].type == IR_I32 ? 32 : 64;
+}
+
+static bool is_global(const struct x86_cg *cg, ir_temp t)
+{
+	return cg->ir->temps[t].kind == IR_TEMP_GLOBAL;
+}
+
+void x86_ra_begin(struct x86_cg *cg)
+{
+	const struct ir_ctx *ir = cg->ir;
+	unsigned bb = 0;
+	bool backward = false;
+	static __thread int32_t label_at[IR_MAX_LABELS];
+
+	for (unsigned i = 0; i < X86_NREGS; i++) {
+		cg->reg_temp[i] = -1;
+		cg->reg_age[i] = 0;
+	}
+	cg->age = 1;
+	cg->locked = 0;
+	cg->nslots = 0;
+	for (unsigned t = 0; t < ir->ntemps; t++) {
+		struct x86_temp *x = &cg->t[t];
+		x->reg = -1;
+		x->mem = true;
+		x->slot = -1;
+		x->bb = UINT16_MAX;
+		x->multi_bb = false;
+		x->last_use = 0;
+	}
+	for (unsigned i = 0; i < IR_MAX_LABELS; i++)
+		label_at[i] = -1;
+
+	/* Liveness: last op naming each temp, and whether it crosses basic blocks. */
+	for (unsigned i = 0; i < ir->nops; i++) {
+		const struct ir_op *op = &ir->ops[i];
+		unsigned n = op->nout + op->nin;
+
+		for (unsigned k = 0; k < n; k++) {
+			struct x86_temp *x = &cg->t[op->args[k]];
+			x->last_use = i;
+			if (x->bb == UINT16_MAX)
+				x->bb = (uint16_t)bb;
+			else if (x->bb != bb)
+				x->multi_bb = true;
+		}
+		if (op->opc == IR_set_label)
+			label_at[op->args[0]] = (int32_t)i;
+		if ((op->opc == IR_br && label_at[op->args[0]] >= 0) ||
+		    (op->opc == IR_brcond && label_at[op->args[3]] >= 0))
+			backward = true;
+		if (ir_op_defs[op->opc].flags & IR_OPF_BB_END)
+			bb++;
+	}
+	/*
+	 * With a backward branch a value may be needed again after its last use
+	 * in program order: keep locals that cross blocks alive to the end.
+	 */
+	for (unsigned t = 0; t < ir->ntemps; t++) {
+		if (ir->temps[t].kind == IR_TEMP_GLOBAL ||
+		    (backward && ir->temps[t].kind == IR_TEMP_LOCAL && cg->t[t].multi_bb))
+			cg->t[t].last_use = UINT32_MAX;
+	}
+}
+
+bool x86_ra_dies(const struct x86_cg *cg, ir_temp t)
+{
+	return cg->t[t].last_use <= cg->op;
+}
+
+struct x86_mem x86_ra_home(struct x86_cg *cg, ir_temp t)
+{
+	const struct ir_temp_info *ti = &cg->ir->temps[t];
+	struct x86_temp *x = &cg->t[t];
+
+	if (ti->kind == IR_TEMP_GLOBAL)
+		return x86_m(X86_ENV, (int32_t)ti->env_offset);
+	if (x->slot < 0)
+		x->slot = (int16_t)cg->nslots++;
+	return x86_m(X86_RSP, X86_FRAME_SLOT0 + 8 * x->slot);
+}
+
+static void load_into(struct x86_cg *cg, ir_temp t, int reg)
+{
+	if (x86_is_const(cg, t)) {
+		x86_mov_ri(&cg->b, reg, cg->ir->temps[t].value);
+		return;
+	}
+	x86_load(&cg->b, x86_temp_width(cg, t), reg, x86_ra_home(cg, t));
+}
+
+void x86_ra_store(struct x86_cg *cg, ir_temp t)
+{
+	struct x86_temp *x = &cg->t[t];
+
+	if (x->mem || x->reg < 0)
+		return;
+	x86_store(&cg->b, x86_temp_width(cg, t), x86_ra_home(cg, t), x->reg);
+	x->mem = true;
+}
+
+static void detach(struct x86_cg *cg, int reg)
+{
+	int t = cg->reg_temp[reg];
+
+	if (t >= 0) {
+		cg->t[t].reg = -1;
+		cg->reg_temp[reg] = -1;
+	}
+}
+
+static void attach(struct x86_cg *cg, ir_temp t, int reg)
+{
+	if (cg->reg_temp[reg] >= 0 && cg->reg_temp[reg] != (int)t)
+		detach(cg, reg);
+	if (cg->t[t].reg >= 0 && cg->t[t].reg != reg)
+		cg->reg_temp[cg->t[t].reg] = -1;
+	cg->t[t].reg = (int8_t)reg;
+	cg->reg_temp[reg] = (int16_t)t;
+	cg->reg_age[reg] = cg->age++;
+	cg->locked |= (uint16_t)X86_RBIT(reg);
+}
+
+/* Whether the value of temp @t is read after the current op. */
+static bool live_after(const struct x86_cg *cg, ir_temp t)
+{
+	return is_global(cg, t) || !x86_ra_dies(cg, t);
+}
+
+/*
+ * Whether evicting @t's register must keep its value: also true for inputs
+ * of the current op that die in it but have not been read yet.
+ */
+static bool needed(const struct x86_cg *cg, ir_temp t)
+{
+	return is_global(cg, t) || cg->t[t].last_use >= cg->op;
+}
+
+void x86_ra_evict(struct x86_cg *cg, int reg)
+{
+	int t = cg->reg_temp[reg];
+
+	if (t < 0)
+		return;
+	if (needed(cg, (ir_temp)t))
+		x86_ra_store(cg, (ir_temp)t);
+	detach(cg, reg);
+}
+
+int x86_ra_alloc(struct x86_cg *cg, unsigned avoid)
+{
+	unsigned busy = cg->locked | avoid;
+	int best = -1;
+	uint32_t best_score = UINT32_MAX;
+
+	for (unsigned i = 0; i < sizeof(alloc_order); i++) {
+		int r = alloc_order[i];
+		if (busy & X86_RBIT(r))
+			continue;
+		int t = cg->reg_temp[r];
+		if (t < 0 || !needed(cg, (ir_temp)t)) {
+			best = r;
+			break;
+		}
+		/* Prefer evicting clean copies, then the least recently used. */
+		uint32_t score = cg->reg_age[r] + (cg->t[t].mem ? 0 : 0x80000000u);
+		if (score < best_score) {
+			best_score = score;
+			best = r;
+		}
+	}
+	if (best < 0) {
+		/* Cannot happen: ops name at most 5 temps and 8 registers are allocatable. */
+		cg->b.overflow = true;
+		return X86_RBX;
+	}
+	x86_ra_evict(cg, best);
+	cg->locked |= (uint16_t)X86_RBIT(best);
+	cg->reg_age[best] = cg->age++;
+	return best;
+}
+
+int x86_ra_get(struct x86_cg *cg, ir_temp t)
+{
+	struct x86_temp *x = &cg->t[t];
+
+	if (x->reg >= 0) {
+		cg->locked |= (uint16_t)X86_RBIT(x->reg);
+		cg->reg_age[x->reg] = cg->age++;
+		return x->reg;
+	}
+	int r = x86_ra_alloc(cg, 0);
+	load_into(cg, t, r);
+	attach(cg, t, r);
+	return r;
+}
+
+int x86_ra_dest(struct x86_cg *cg, ir_temp d, ir_temp a, int areg)
+{
+	if (a != IR_TEMP_NONE) {
+		if (d == a)
+			return areg;
+		if (!is_global(cg, a) && x86_ra_dies(cg, a) && cg->t[a].reg == areg) {
+			/* Reuse the dying input's register for the result. */
+			detach(cg, areg);
+			cg->locked |= (uint16_t)X86_RBIT(areg);
+			return areg;
+		}
+	}
+	int dr = cg->t[d].reg;
+	if (dr >= 0 && !(cg->locked & X86_RBIT(dr))) {
+		cg->locked |= (uint16_t)X86_RBIT(dr);
+		return dr;
+	}
+	return x86_ra_alloc(cg, 0);
+}
+
+void x86_ra_set_out(struct x86_cg *cg, ir_temp t, int reg)
+{
+	attach(cg, t, reg);
+	cg->t[t].mem = false;
+}
+
+void x86_ra_end_op(struct x86_cg *cg, const struct ir_op *op)
+{
+	unsigned n = op->nout + op->nin;
+
+	cg->locked = 0;
+	for (unsigned k = 0; k < n; k++) {
+		ir_temp t = (ir_temp)op->args[k];
+		struct x86_temp *x = &cg->t[t];
+		if (x->reg >= 0 && !is_global(cg, t) && x86_ra_dies(cg, t))
+			detach(cg, x->reg);
+	}
+}
+
+void x86_ra_sync_globals(struct x86_cg *cg)
+{
+	for (unsigned r = 0; r < X86_NREGS; r++) {
+		int t = cg->reg_temp[r];
+		if (t >= 0 && is_global(cg, (ir_temp)t))
+			x86_ra_store(cg, (ir_temp)t);
+	}
+}
+
+void x86_ra_sync_all(struct x86_cg *cg)
+{
+	for (unsigned r = 0; r < X86_NREGS; r++) {
+		int t = cg->reg_temp[r];
+		if (t >= 0 && live_after(cg, (ir_temp)t))
+			x86_ra_store(cg, (ir_temp)t);
+	}
+}
+
+void x86_ra_forget(struct x86_cg *cg)
+{
+	for (unsigned r = 0; r < X86_NREGS; r++)
+		detach(cg, (int)r);
+	for (unsigned t = cg->ir->nglobals; t < cg->ir->ntemps; t++)
+		cg->t[t].mem = true;
+}
+
+void x86_ra_forget_globals(struct x86_cg *cg)
+{
+	for (unsigned r = 0; r < X86_NREGS; r++) {
+		int t = cg->reg_temp[r];
+		if (t >= 0 && is_global(cg, (ir_temp)t)) {
+			cg->t[t].mem = true;
+			detach(cg, (int)r);
+		}
+	}
+}
+
+void x86_ra_spill_caller_saved(struct x86_cg *cg)
+{
+	for (unsigned r = 0; r < X86_NREGS; r++) {
+		if ((X86_ALLOC_MASK & ~X86_CALLEE_SAVED_MASK) & X86_RBIT(r))
+			x86_ra_evict(cg, (int)r);
+	}
+}
+
+void x86_ra_env_access(struct x86_cg *cg, uint32_t off, unsigned size, bool write)
+{
+	for (unsigned g = 0; g < cg->ir->nglobals; g++) {
+		const struct ir_temp_info *ti = &cg->ir->temps[g];
+		unsigned gsize = ti->type == IR_I32 ? 4 : 8;
+		struct x86_temp *x = &cg->t[g];
+
+		if (x->reg < 0 || ti->env_offset >= off + size || off >= ti->env_offset + gsize)
+			continue;
+		/* The access sees or replaces the global's env copy: make it current. */
+		x86_ra_store(cg, g);
+		/* A locked copy is an input of this op: the caller calls again after it. */
+		if (write && !(cg->locked & X86_RBIT(x->reg)))
+			detach(cg, x->reg);
+	}
+}

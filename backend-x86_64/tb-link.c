@@ -1,0 +1,259 @@
+/*
+ * Entering and leaving translated code, TB exits, chaining and the jump
+ * cache probe; the backend table the core calls (backend.h).
+ *
+ * exec() calls the prologue, which saves the callee-saved registers, loads
+ * env / guest_base / guest_mask into their fixed registers and jumps to the
+ * TB. Every way out of translated code jumps to the epilogue with
+ * (last tb | TB_EXIT_*) in rax. A chained goto_tb is a direct jmp rel32
+ * from one TB into the next one's entry.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend-x86_64/code-cache.h"
+#include "backend-x86_64/x86-jit.h"
+#include "morph/backend.h"
+#include "morph/cpu.h"
+
+#define ENV_OFF(field) ((int32_t)offsetof(struct cpu, field))
+
+/* Default code cache size: rel32 branches reach anywhere inside it. */
+#define X86_CODE_CACHE_SIZE (256u << 20)
+/* Keep at least this much free for one more TB before asking for a flush. */
+#define X86_TB_MIN_ROOM (64u << 10)
+
+typedef uintptr_t (*x86_prologue_fn)(struct cpu *env, const void *code);
+static x86_prologue_fn x86_prologue;
+const uint8_t *x86_epilogue;
+
+/* ---- exits ---- */
+
+void x86_emit_exit(struct x86_cg *cg, uintptr_t ret)
+{
+	x86_mov_ri(&cg->b, X86_RAX, ret);
+	x86_jmp32(&cg->b, x86_rx_target(cg, x86_epilogue));
+}
+
+void x86_emit_goto_tb(struct x86_cg *cg, unsigned slot, uint64_t pc)
+{
+	struct x86_buf *b = &cg->b;
+
+	/* The rel32 must be 4-byte aligned so chain() can patch it atomically. */
+	unsigned mis = (unsigned)((uintptr_t)b->p + 1) & 3;
+	if (mis)
+		x86_nop(b, 4 - mis);
+	size_t disp = x86_jmp32(b, (size_t)-1);
+	cg->tb->jmp_patch[slot] = (uint32_t)disp;
+	cg->tb->jmp_pc[slot] = pc;
+
+	/* Not chained (yet): store the target pc and return (tb | slot). */
+	struct x86_mem m = x86_m(X86_ENV, (int32_t)cg->ir->pc_offset);
+	if ((int64_t)pc == (int32_t)pc) {
+		x86_store_imm(b, 64, m, (int32_t)pc);
+	} else {
+		x86_mov_ri(b, X86_RAX, pc);
+		x86_store(b, 64, m, X86_RAX);
+	}
+	x86_emit_exit(cg, (uintptr_t)cg->tb | slot);
+}
+
+void x86_emit_lookup_and_goto(struct x86_cg *cg)
+{
+	struct x86_buf *b = &cg->b;
+	int32_t pc_off = (int32_t)cg->ir->pc_offset;
+
+	/* rcx = tb_jmp_cache_hash(pc): bits 1..12 of pc xor bits 13..24 */
+	_Static_assert(TB_JMP_CACHE_BITS == 12, "the probe below hard-codes the hash");
+	x86_load(b, 64, X86_RAX, x86_m(X86_ENV, pc_off));
+	x86_mov_rr(b, 32, X86_RCX, X86_RAX);
+	x86_shift_ri(b, X86_SHR, 32, X86_RCX, 1);
+	x86_mov_rr(b, 32, X86_RDX, X86_RCX);
+	x86_shift_ri(b, X86_SHR, 32, X86_RDX, TB_JMP_CACHE_BITS);
+	x86_alu_rr(b, X86_XOR, 32, X86_RCX, X86_RDX);
+	x86_alu_ri(b, X86_AND, 32, X86_RCX, TB_JMP_CACHE_SIZE - 1);
+	x86_load(b, 64, X86_RDX, x86_mi(X86_ENV, X86_RCX, 8, ENV_OFF(jmp_cache)));
+	x86_test_rr(b, 64, X86_RDX, X86_RDX);
+	size_t miss1 = x86_jcc8(b, X86_CC_E);
+	x86_alu_rm(b, X86_CMP, 64, X86_RAX, x86_m(X86_RDX, offsetof(struct tb, pc)));
+	size_t miss2 = x86_jcc8(b, X86_CC_NE);
+	x86_load(b, 32, X86_RAX, x86_m(X86_ENV, ENV_OFF(tb_flags)));
+	x86_alu_rm(b, X86_CMP, 32, X86_RAX, x86_m(X86_RDX, offsetof(struct tb, flags)));
+	size_t miss3 = x86_jcc8(b, X86_CC_NE);
+	_Static_assert(sizeof(((struct tb *)0)->invalid) == 1, "invalid is tested as a byte");
+	x86_alu_mi(b, X86_CMP, 8, x86_m(X86_RDX, offsetof(struct tb, invalid)), 0);
+	size_t miss4 = x86_jcc8(b, X86_CC_NE);
+	x86_jmp_m(b, x86_m(X86_RDX, offsetof(struct tb, code)));
+	size_t here = x86_off(b);
+	x86_patch_rel8(b, miss1, here);
+	x86_patch_rel8(b, miss2, here);
+	x86_patch_rel8(b, miss3, here);
+	x86_patch_rel8(b, miss4, here);
+	x86_emit_exit(cg, (uintptr_t)cg->tb | TB_EXIT_OTHER);
+}
+
+/* ---- prologue / epilogue ---- */
+
+static const int8_t saved_regs[] = {X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15};
+
+static int gen_fixed_code(void)
+{
+	struct x86_buf b;
+
+	x86_buf_init(&b, x86_cc.rw, 4096);
+	x86_prologue = (x86_prologue_fn)(void *)x86_cc.rx;
+	for (unsigned i = 0; i < sizeof(saved_regs); i++)
+		x86_push(&b, saved_regs[i]);
+	x86_alu_ri(&b, X86_SUB, 64, X86_RSP, X86_FRAME_SIZE);
+	x86_mov_rr(&b, 64, X86_ENV, X86_RDI);
+	x86_load(&b, 64, X86_GBASE, x86_m(X86_ENV, ENV_OFF(guest_base)));
+	x86_load(&b, 64, X86_GMASK, x86_m(X86_ENV, ENV_OFF(guest_mask)));
+	x86_jmp_r(&b, X86_RSI);
+
+	x86_nop(&b, (unsigned)(-x86_off(&b) & 15));
+	x86_epilogue = x86_cc.rx + x86_off(&b);
+	x86_alu_ri(&b, X86_ADD, 64, X86_RSP, X86_FRAME_SIZE);
+	for (unsigned i = sizeof(saved_regs); i-- > 0;)
+		x86_pop(&b, saved_regs[i]);
+	x86_ret(&b);
+	if (b.overflow)
+		return -ENOSPC;
+	x86_cc.fixed_end = x86_cc.used = (x86_off(&b) + 63) & ~(size_t)63;
+	return 0;
+}
+
+/* ---- the backend seam ---- */
+
+static bool x86_has_op(enum ir_opc opc, enum ir_type t)
+{
+	x86_detect_features();
+	switch (opc) {
+	case IR_cpop:
+		return x86_features & X86_FEAT_POPCNT;
+	default:
+		return true;
+	}
+}
+
+static int x86_init(void)
+{
+	x86_detect_features();
+	if (x86_prologue)
+		return 0;
+	size_t size = X86_CODE_CACHE_SIZE;
+	const char *env = getenv("MORPH_JIT_CACHE_MB");
+	if (env && atoi(env) > 0)
+		size = (size_t)atoi(env) << 20;
+	int r = x86_cc_init(size);
+	if (r < 0)
+		return r;
+	return gen_fixed_code();
+}
+
+static struct x86_cg *cg_state(void)
+{
+	static __thread struct x86_cg *cg;
+
+	if (!cg) {
+		cg = calloc(1, sizeof(*cg));
+		if (!cg) {
+			fprintf(stderr, "morph: out of memory\n");
+			abort();
+		}
+	}
+	return cg;
+}
+
+static int x86_compile(struct tb *tb, struct ir_ctx *ctx)
+{
+	struct x86_cg *cg = cg_state();
+	size_t start = (x86_cc.used + 15) & ~(size_t)15;
+
+	if (!x86_prologue)
+		return -EINVAL;
+	if (start + X86_TB_MIN_ROOM > x86_cc.size)
+		return -ENOSPC;
+	x86_buf_init(&cg->b, x86_cc.rw + start, x86_cc.size - start);
+	cg->rx_delta = x86_cc_delta();
+	if (!x86_codegen(cg, tb, ctx))
+		return cg->b.overflow ? -ENOSPC : -EINVAL;
+
+	size_t code_size = x86_off(&cg->b);
+	size_t map_off = (code_size + 3) & ~(size_t)3;
+	size_t total = map_off + cg->nmap * sizeof(uint32_t);
+	if (start + total > x86_cc.size)
+		return -ENOSPC;
+	memcpy(x86_cc.rw + start + map_off, cg->map, cg->nmap * sizeof(uint32_t));
+
+	tb->code = x86_cc.rx + start;
+	tb->code_size = (uint32_t)code_size;
+	tb->host_map = (uint32_t *)(void *)(x86_cc.rx + start + map_off);
+	tb->host_map_len = cg->nmap / 2;
+	x86_cc.used = start + total;
+	x86_cc_sync_icache(tb->code, code_size);
+	return 0;
+}
+
+static uintptr_t x86_exec(struct cpu *cpu, struct tb *tb)
+{
+	return x86_prologue(cpu, tb->code);
+}
+
+static void x86_chain(struct tb *from, unsigned slot, struct tb *to)
+{
+	uint8_t *disp = (uint8_t *)from->code + from->jmp_patch[slot];
+
+	x86_cc_patch32(disp, (uint32_t)((uint8_t *)to->code - (disp + 4)));
+}
+
+static void x86_unchain(struct tb *from, unsigned slot)
+{
+	uint8_t *disp = (uint8_t *)from->code + from->jmp_patch[slot];
+
+	/* Back to the exit stub right after the jump */
+	x86_cc_patch32(disp, 0);
+}
+
+static void x86_free_code(struct tb *tb)
+{
+	/* Code and host map live in the code cache, freed by reset() only. */
+	tb->code = NULL;
+	tb->host_map = NULL;
+	tb->host_map_len = 0;
+}
+
+static void x86_reset(void)
+{
+	x86_cc_flush();
+}
+
+static uint64_t x86_guest_pc_of(struct tb *tb, uintptr_t host_pc)
+{
+	uintptr_t off = host_pc - (uintptr_t)tb->code;
+	const uint32_t *m = tb->host_map;
+
+	if (!m || !tb->host_map_len)
+		return tb->pc;
+	for (unsigned i = 0; i < tb->host_map_len; i++) {
+		if (off < m[2 * i])
+			return tb->pc + (uint64_t)(int64_t)(int32_t)m[2 * i + 1];
+	}
+	return tb->pc + (uint64_t)(int64_t)(int32_t)m[2 * tb->host_map_len - 1];
+}
+
+const struct backend backend_x86_64 = {
+	.name = "x86_64",
+	.has_op = x86_has_op,
+	.init = x86_init,
+	.compile = x86_compile,
+	.exec = x86_exec,
+	.chain = x86_chain,
+	.unchain = x86_unchain,
+	.free_code = x86_free_code,
+	.reset = x86_reset,
+	.guest_pc_of = x86_guest_pc_of,
+	.dump_code = x86_dump_code,
+};

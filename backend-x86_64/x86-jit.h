@@ -1,0 +1,158 @@
+/*
+ * Internals of the x86-64 JIT shared by its files: the fixed host register
+ * roles, the stack frame, and the per-TB code generation state (register
+ * allocator, labels, out-of-line paths, host->guest pc map).
+ */
+#ifndef MORPH_X86_JIT_H
+#define MORPH_X86_JIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend-x86_64/emit.h"
+#include "morph/ir.h"
+#include "morph/tb.h"
+
+/*
+ * Host register roles inside translated code. env, guest_base and
+ * guest_mask live in callee-saved registers so helper calls keep them.
+ * rax, rcx, rdx and r11 are scratch for fixed-register instructions
+ * (div, shifts by cl, cmpxchg) and address computation; the allocator
+ * hands out the other eight.
+ */
+#define X86_ENV X86_RBP
+#define X86_GBASE X86_R14
+#define X86_GMASK X86_R15
+#define X86_ADDR X86_R11 /* guest address of a memory op */
+
+#define X86_RBIT(r) (1u << (r))
+#define X86_ALLOC_MASK                                                               \
+	(X86_RBIT(X86_RBX) | X86_RBIT(X86_R12) | X86_RBIT(X86_R13) | X86_RBIT(X86_RSI) |   \
+	 X86_RBIT(X86_RDI) | X86_RBIT(X86_R8) | X86_RBIT(X86_R9) | X86_RBIT(X86_R10))
+#define X86_CALLEE_SAVED_MASK (X86_RBIT(X86_RBX) | X86_RBIT(X86_R12) | X86_RBIT(X86_R13))
+#define X86_NREGS 16
+
+/*
+ * The frame below the saved registers (rsp is 16-byte aligned inside TBs):
+ *   [rsp + 0], [rsp + 8]: stack arguments 7 and 8 of helper calls;
+ *   [rsp + 16 + 8 * n]: spill slot n of locals.
+ */
+#define X86_FRAME_SLOTS IR_MAX_TEMPS
+#define X86_FRAME_SLOT0 16
+#define X86_FRAME_SIZE (X86_FRAME_SLOT0 + 8 * X86_FRAME_SLOTS + 8)
+_Static_assert(X86_FRAME_SIZE % 16 == 8, "6 pushes + return address + frame keep rsp aligned");
+
+/* Per-temp allocation state */
+struct x86_temp {
+	int8_t reg;        /* host register holding the value, or -1 */
+	bool mem;          /* the canonical copy (env slot / frame slot) is current */
+	int16_t slot;      /* frame slot of a local, -1 until it needs one */
+	uint16_t bb;       /* first basic block that names it (liveness) */
+	bool multi_bb;     /* named in more than one basic block */
+	uint32_t last_use; /* index of the last op naming it (UINT32_MAX: never dead) */
+};
+
+/* An out-of-line path emitted after the TB body */
+enum x86_slow_kind { X86_SLOW_UNALIGNED };
+
+struct x86_slow {
+	uint8_t kind;
+	uint8_t is_write;
+	uint32_t jcc_disp; /* offset of the rel32 that branches to it */
+	uint64_t pc;       /* guest pc of the instruction */
+};
+
+/* Label fixup: a rel32 that must point to a label */
+struct x86_fixup {
+	uint32_t disp;
+	uint16_t label;
+};
+
+struct x86_cg {
+	struct x86_buf b;
+	struct ir_ctx *ir;
+	struct tb *tb;
+	intptr_t rx_delta;       /* run address minus write address */
+	unsigned op;             /* index of the op being compiled */
+
+	struct x86_temp t[IR_MAX_TEMPS];
+	int16_t reg_temp[X86_NREGS]; /* temp held by each host register, or -1 */
+	uint32_t reg_age[X86_NREGS];
+	uint32_t age;
+	uint16_t locked;             /* registers read or written by the current op */
+	unsigned nslots;
+
+	int32_t label_off[IR_MAX_LABELS];
+	struct x86_fixup fix[IR_MAX_OPS];
+	unsigned nfix;
+	struct x86_slow slow[IR_MAX_OPS];
+	unsigned nslow;
+
+	uint32_t map[2 * IR_MAX_OPS + 2]; /* host_map pairs being built */
+	unsigned nmap;
+	uint64_t insn_pc;
+	bool have_insn;
+	uint32_t exit_req_disp;  /* jcc of the TB entry check */
+};
+
+/* ---- regalloc.c ---- */
+void x86_ra_begin(struct x86_cg *cg);
+/** x86_ra_get() - the value of temp @t in a register (loaded if needed), locked for this op. */
+int x86_ra_get(struct x86_cg *cg, ir_temp t);
+/** x86_ra_alloc() - a free allocatable register not in @avoid (spills if needed), locked. */
+int x86_ra_alloc(struct x86_cg *cg, unsigned avoid);
+/**
+ * x86_ra_dest() - register for output @d of a two-address op whose first
+ * input @a (IR_TEMP_NONE if none) is in @areg: @areg itself when d == a or
+ * a dies here, d's current register if free, else a new one. Locked.
+ */
+int x86_ra_dest(struct x86_cg *cg, ir_temp d, ir_temp a, int areg);
+/** x86_ra_set_out() - @t's value is now in @reg (dirty). */
+void x86_ra_set_out(struct x86_cg *cg, ir_temp t, int reg);
+/** x86_ra_end_op() - unlock registers and free those of temps that died in this op. */
+void x86_ra_end_op(struct x86_cg *cg, const struct ir_op *op);
+/** x86_ra_dies() - true if temp @t is not needed after the current op. */
+bool x86_ra_dies(const struct x86_cg *cg, ir_temp t);
+void x86_ra_store(struct x86_cg *cg, ir_temp t);
+/** x86_ra_sync_globals() - write back every dirty global (values stay cached). */
+void x86_ra_sync_globals(struct x86_cg *cg);
+/** x86_ra_sync_all() - also write back live dirty locals (end of a basic block). */
+void x86_ra_sync_all(struct x86_cg *cg);
+/** x86_ra_forget() - drop every register copy (a join point: memory is canonical). */
+void x86_ra_forget(struct x86_cg *cg);
+/** x86_ra_forget_globals() - drop cached globals (after a helper wrote env). */
+void x86_ra_forget_globals(struct x86_cg *cg);
+/** x86_ra_evict() - write back (if live and dirty) and drop whatever @reg holds. */
+void x86_ra_evict(struct x86_cg *cg, int reg);
+/** x86_ra_spill_caller_saved() - before a call: save live values of clobbered registers. */
+void x86_ra_spill_caller_saved(struct x86_cg *cg);
+/** x86_ra_env_write() - env bytes [off, off+size) are written by st_env: drop aliasing globals. */
+void x86_ra_env_access(struct x86_cg *cg, uint32_t off, unsigned size, bool write);
+struct x86_mem x86_ra_home(struct x86_cg *cg, ir_temp t);
+unsigned x86_temp_width(const struct x86_cg *cg, ir_temp t);
+static inline bool x86_is_const(const struct x86_cg *cg, ir_temp t)
+{
+	return cg->ir->temps[t].kind == IR_TEMP_CONST;
+}
+
+/* ---- codegen.c ---- */
+/** x86_codegen() - generate @tb's code from @ctx into @cg->b; false on overflow. */
+bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx);
+
+/* ---- tb-link.c ---- */
+/** Entry and exit of translated code, in the fixed part of the code cache. */
+extern const uint8_t *x86_epilogue;
+/** x86_emit_exit() - leave to the exec loop returning @ret (a tb pointer | TB_EXIT_*). */
+void x86_emit_exit(struct x86_cg *cg, uintptr_t ret);
+void x86_emit_goto_tb(struct x86_cg *cg, unsigned slot, uint64_t pc);
+void x86_emit_lookup_and_goto(struct x86_cg *cg);
+/** x86_rx_target() - a buffer-relative offset for a branch to host address @rx. */
+static inline size_t x86_rx_target(const struct x86_cg *cg, const void *rx)
+{
+	return (size_t)((intptr_t)rx - cg->rx_delta - (intptr_t)cg->b.start);
+}
+
+/* ---- dump.c ---- */
+void x86_dump_code(struct tb *tb, void *f);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * RISC-V F/D: what trans-fp.c, fpu-helpers.c and arch.c share.
+ */
+#ifndef MORPH_RV_FP_H
+#define MORPH_RV_FP_H
+
+#include <stdint.h>
+
+/* Integer type of fcvt.* (the rs2 field of fcvt.int.fmt and fcvt.fmt.int) */
+enum { RV_CVT_W, RV_CVT_WU, RV_CVT_L, RV_CVT_LU };
+
+/* Canonical NaNs (F/D section "NaN Generation and Propagation") */
+#define RV_CANON_NAN_S 0x7fc00000u
+#define RV_CANON_NAN_D 0x7ff8000000000000ull
+/* The upper half of a NaN-boxed single (section "NaN Boxing of Narrower Values") */
+#define RV_NANBOX_HI 0xffffffff00000000ull
+
+/** rv_fp_helpers_register() - register the helpers of helpers-fp.def (arch init). */
+void rv_fp_helpers_register(void);
+
+/** rv_unbox_s() - the single in f register value @v; improperly boxed reads as canonical NaN. */
+static inline uint32_t rv_unbox_s(uint64_t v)
+{
+	return (v & RV_NANBOX_HI) == RV_NANBOX_HI ? (uint32_t)v : RV_CANON_NAN_S;
+}
+
+/** rv_box_s() - single @v as an f register value. */
+static inline uint64_t rv_box_s(uint32_t v)
+{
+	return RV_NANBOX_HI | v;
+}
+
+#endif

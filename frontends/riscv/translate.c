@@ -1,0 +1,280 @@
+/*
+ * RISC-V translation: the TB loop (fetch 16-bit parcels, decode with the
+ * generated decoder, dispatch to the trans_*() functions) and the emitters
+ * they share.
+ */
+#include <stdint.h>
+
+#include "morph/frontend.h"
+#include "morph/ir.h"
+#include "frontends/riscv/rv-gen.h"
+
+#define RV_PAGE_MASK (~(uint64_t)0xfff)
+
+/* Leave room for the longest instruction (an AMO or sc with its labels). */
+#define RV_OPS_RESERVE 64
+#define RV_TEMPS_RESERVE 32
+
+/* ---- Register access (rv-translate.h) */
+
+ir_temp rv_gpr(struct rv_ctx *ctx, unsigned n)
+{
+	return n ? ir_global(ctx->ir, RV_G_X(n)) : ir_const(ctx->ir, ctx->tl, 0);
+}
+
+ir_temp rv_dest(struct rv_ctx *ctx, unsigned n)
+{
+	return n ? ir_global(ctx->ir, RV_G_X(n)) : ir_new_temp(ctx->ir, ctx->tl);
+}
+
+ir_temp rv_fpr(struct rv_ctx *ctx, unsigned n)
+{
+	return ir_global(ctx->ir, RV_G_F(n));
+}
+
+ir_temp rv_tmp(struct rv_ctx *ctx)
+{
+	return ir_new_temp(ctx->ir, ctx->tl);
+}
+
+ir_temp rv_imm(struct rv_ctx *ctx, int64_t v)
+{
+	return ir_const(ctx->ir, ctx->tl, (uint64_t)v);
+}
+
+/* ---- Shared emitters (rv-gen.h) */
+
+void gen_set_gpr(struct rv_ctx *ctx, unsigned rd, ir_temp v)
+{
+	if (rd)
+		ir_mov(ctx->ir, ctx->tl, rv_dest(ctx, rd), v);
+}
+
+uint32_t gen_memop(struct rv_ctx *ctx, uint32_t mo)
+{
+	/* One address space in user mode; system mode will index by privilege. */
+	(void)ctx;
+	return mo | IR_MO_MMU(0);
+}
+
+ir_temp gen_addr(struct rv_ctx *ctx, unsigned rs1, int64_t imm)
+{
+	ir_temp t = rv_tmp(ctx);
+
+	ir_op2i(ctx->ir, IR_add, ctx->tl, t, rv_gpr(ctx, rs1), (uint64_t)imm);
+	return t;
+}
+
+void gen_helper0(struct rv_ctx *ctx, unsigned hid)
+{
+	ir_call(ctx->ir, hid, IR_TEMP_NONE, 0, NULL);
+}
+
+void gen_helper1(struct rv_ctx *ctx, unsigned hid, ir_temp arg)
+{
+	ir_call(ctx->ir, hid, IR_TEMP_NONE, 1, &arg);
+}
+
+bool gen_raise(struct rv_ctx *ctx, unsigned hid)
+{
+	gen_helper0(ctx, hid);
+	/* Not reached; keeps every path of the TB ending in an exit. */
+	ir_exit_tb(ctx->ir, IR_EXIT_NORMAL);
+	ctx->ended = true;
+	return true;
+}
+
+void gen_exit_next(struct rv_ctx *ctx)
+{
+	ir_set_pci(ctx->ir, ctx->tl, ctx->next_pc);
+	ir_exit_tb(ctx->ir, IR_EXIT_SYNC);
+	ctx->ended = true;
+}
+
+bool gen_arith(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
+{
+	ir_op2(ctx->ir, opc, ctx->tl, rv_dest(ctx, a->rd), rv_gpr(ctx, a->rs1),
+	       rv_gpr(ctx, a->rs2));
+	return true;
+}
+
+bool gen_arith_imm(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
+{
+	ir_op2i(ctx->ir, opc, ctx->tl, rv_dest(ctx, a->rd), rv_gpr(ctx, a->rs1),
+		(uint64_t)a->imm);
+	return true;
+}
+
+bool gen_shift_imm(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
+{
+	ir_op2i(ctx->ir, opc, ctx->tl, rv_dest(ctx, a->rd), rv_gpr(ctx, a->rs1),
+		(uint64_t)a->shamt);
+	return true;
+}
+
+bool gen_unary(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
+{
+	ir_op1(ctx->ir, opc, ctx->tl, rv_dest(ctx, a->rd), rv_gpr(ctx, a->rs1));
+	return true;
+}
+
+/* Low 32 bits of xN as an i32 temp. */
+static ir_temp gpr_lo32(struct rv_ctx *ctx, unsigned n)
+{
+	ir_temp t = ir_new_temp(ctx->ir, IR_I32);
+
+	ir_op1(ctx->ir, IR_extrl_i64_i32, IR_I32, t, rv_gpr(ctx, n));
+	return t;
+}
+
+/* rd = sign-extended i32 @v */
+static void set_gpr_w(struct rv_ctx *ctx, unsigned rd, ir_temp v)
+{
+	ir_op1(ctx->ir, IR_ext_i32_i64, IR_I64, rv_dest(ctx, rd), v);
+}
+
+static ir_temp op_w(struct rv_ctx *ctx, enum ir_opc opc, ir_temp x, ir_temp y)
+{
+	ir_temp t = ir_new_temp(ctx->ir, IR_I32);
+
+	ir_op2(ctx->ir, opc, IR_I32, t, x, y);
+	return t;
+}
+
+bool gen_arith_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
+{
+	set_gpr_w(ctx, a->rd, op_w(ctx, opc, gpr_lo32(ctx, a->rs1), gpr_lo32(ctx, a->rs2)));
+	return true;
+}
+
+bool gen_arith_imm_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
+{
+	ir_temp imm = ir_const(ctx->ir, IR_I32, (uint32_t)a->imm);
+
+	set_gpr_w(ctx, a->rd, op_w(ctx, opc, gpr_lo32(ctx, a->rs1), imm));
+	return true;
+}
+
+bool gen_shift_imm_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
+{
+	ir_temp sh = ir_const(ctx->ir, IR_I32, (uint32_t)a->shamt);
+
+	set_gpr_w(ctx, a->rd, op_w(ctx, opc, gpr_lo32(ctx, a->rs1), sh));
+	return true;
+}
+
+bool gen_unary_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
+{
+	ir_temp t = ir_new_temp(ctx->ir, IR_I32);
+
+	ir_op1(ctx->ir, opc, IR_I32, t, gpr_lo32(ctx, a->rs1));
+	set_gpr_w(ctx, a->rd, t);
+	return true;
+}
+
+/* ---- The TB loop */
+
+/* Fetch one little-endian 16-bit parcel; false if the memory is not executable. */
+static bool fetch16(struct cpu *cpu, uint64_t pc, uint32_t *out)
+{
+	uint8_t b[2];
+
+	if (translator_fetch(cpu, pc, b, 2) < 0)
+		return false;
+	*out = (uint32_t)b[0] | (uint32_t)b[1] << 8;
+	return true;
+}
+
+/*
+ * The code at @pc cannot be fetched: raise the fault when the TB runs (a
+ * speculative translation must not fault). @addr is the unreadable address,
+ * @pc + 2 when a 32-bit instruction straddles into an unmapped page.
+ */
+static void gen_fetch_fault(struct rv_ctx *ctx, uint64_t addr)
+{
+	ir_temp t = ir_const(ctx->ir, IR_I64, addr);
+
+	gen_helper1(ctx, hid_rv_fetch_fault, t);
+	ir_exit_tb(ctx->ir, IR_EXIT_NORMAL);
+	ctx->ended = true;
+}
+
+static bool ir_nearly_full(const struct ir_ctx *ir)
+{
+	return ir->nops + RV_OPS_RESERVE > IR_MAX_OPS ||
+	       ir->ntemps + RV_TEMPS_RESERVE > IR_MAX_TEMPS;
+}
+
+struct translate_result rv_translate(struct cpu *cpu, struct ir_ctx *ir, uint64_t pc,
+				     uint32_t flags, unsigned max_insns)
+{
+	struct rv_ctx ctx = {
+		.ir = ir,
+		.cpu = (struct rv_cpu *)cpu,
+		.flags = flags,
+		.tl = IR_I64,
+	};
+	struct translate_result res = {0, 0};
+	const uint64_t page = pc & RV_PAGE_MASK;
+
+	if (max_insns == 0)
+		max_insns = 1;
+	ctx.next_pc = pc;
+	while (!ctx.ended) {
+		uint32_t insn, hi;
+		struct rv_args args;
+		enum rv_insn id;
+
+		ctx.pc = ctx.next_pc;
+		if (res.ninsns >= max_insns || ir_nearly_full(ir) ||
+		    (res.ninsns && (ctx.pc & RV_PAGE_MASK) != page)) {
+			ir_goto_tb(ir, 0, ctx.pc);
+			break;
+		}
+		if (!fetch16(cpu, ctx.pc, &insn)) {
+			if (res.ninsns) {
+				ir_goto_tb(ir, 0, ctx.pc);
+				break;
+			}
+			ir_insn_start(ir, ctx.pc, 2);
+			gen_fetch_fault(&ctx, ctx.pc);
+			res.size = 2;
+			res.ninsns = 1;
+			break;
+		}
+		ctx.len = 2;
+		if ((insn & 3) == 3) {
+			/* 32-bit: the upper parcel may be on the next page */
+			if (!fetch16(cpu, ctx.pc + 2, &hi)) {
+				if (res.ninsns) {
+					ir_goto_tb(ir, 0, ctx.pc);
+					break;
+				}
+				ir_insn_start(ir, ctx.pc, 4);
+				gen_fetch_fault(&ctx, ctx.pc + 2);
+				res.size = 4;
+				res.ninsns = 1;
+				break;
+			}
+			insn |= hi << 16;
+			ctx.len = 4;
+		}
+		ctx.insn = insn;
+		ctx.next_pc = ctx.pc + ctx.len;
+		ir_insn_start(ir, ctx.pc, ctx.len);
+
+		id = ctx.len == 4 ? rv_decode32(insn, &args) : rv_decode16(insn, &args);
+		unsigned nops = ir->nops;
+		if (id == RV_INSN_ILLEGAL || !rv_dispatch(&ctx, id, &args)) {
+			/* Drop what a trans function emitted before refusing. */
+			ir->nops = nops;
+			ctx.ended = false;
+			gen_raise(&ctx, hid_rv_illegal);
+		}
+		res.ninsns++;
+		res.size = (uint32_t)(ctx.next_pc - pc);
+		if (ir->overflow)
+			break; /* the core retries with fewer instructions */
+	}
+	return res;
+}
