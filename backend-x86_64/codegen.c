@@ -573,10 +573,22 @@ static struct x86_mem guest_addr(struct x86_cg *cg, ir_temp a, uint32_t mo, bool
 				 bool write)
 {
 	unsigned size = 1u << (mo & IR_MO_SIZE);
+	unsigned aw = x86_temp_width(cg, a);
 
-	if (x86_is_const(cg, a)) {
+	if (a == cg->fuse_t) {
+		/* addr = base + disp computed right here (see fuse_address()) */
+		ir_temp base = cg->fuse_base;
+		cg->fuse_t = IR_TEMP_NONE;
+		if (x86_is_const(cg, base)) {
+			uint64_t v = cg->ir->temps[base].value + (uint64_t)cg->fuse_disp;
+			x86_mov_ri(&cg->b, X86_ADDR, aw == 32 ? (uint32_t)v : v);
+		} else {
+			x86_lea(&cg->b, aw, X86_ADDR,
+				x86_m(x86_ra_get(cg, base), (int32_t)cg->fuse_disp));
+		}
+	} else if (x86_is_const(cg, a)) {
 		uint64_t v = cg->ir->temps[a].value;
-		x86_mov_ri(&cg->b, X86_ADDR, x86_temp_width(cg, a) == 32 ? (uint32_t)v : v);
+		x86_mov_ri(&cg->b, X86_ADDR, aw == 32 ? (uint32_t)v : v);
 	} else {
 		x86_mov_rr(&cg->b, x86_temp_width(cg, a), X86_ADDR, x86_ra_get(cg, a));
 	}
@@ -1041,6 +1053,52 @@ static void gen_op(struct x86_cg *cg, const struct ir_op *op)
 	}
 }
 
+/*
+ * "add t, base, imm" whose only use is the address of the next guest memory
+ * op: compute base + imm into the address register there (one lea) instead
+ * of materializing t. Returns true if op @i was folded away.
+ */
+static bool fuse_address(struct x86_cg *cg, unsigned i)
+{
+	const struct ir_ctx *ir = cg->ir;
+	const struct ir_op *op = &ir->ops[i], *next;
+	ir_temp t, base, c;
+	unsigned addr_arg;
+
+	if (op->opc != IR_add || i + 1 >= ir->nops)
+		return false;
+	t = (ir_temp)op->args[0];
+	base = (ir_temp)op->args[1];
+	c = (ir_temp)op->args[2];
+	if (ir->temps[t].kind != IR_TEMP_LOCAL || !x86_is_const(cg, c) || base == t ||
+	    cg->t[t].last_use != i + 1)
+		return false;
+	int64_t disp = (int64_t)ir->temps[c].value;
+	if (op->type == IR_I32)
+		disp = (int32_t)disp;
+	else if (disp != (int32_t)disp)
+		return false;
+
+	/* the address is args[1] of every guest memory op */
+	next = &ir->ops[i + 1];
+	if (!(ir_op_defs[next->opc].flags & IR_OPF_MEM))
+		return false;
+	addr_arg = 1;
+	for (unsigned k = 0; k < (unsigned)next->nout + next->nin; k++)
+		if ((ir_temp)next->args[k] == t && k != addr_arg)
+			return false;
+	if ((ir_temp)next->args[addr_arg] != t)
+		return false;
+
+	/* base is now read by the next op */
+	if (ir->temps[base].kind != IR_TEMP_GLOBAL && cg->t[base].last_use < i + 1)
+		cg->t[base].last_use = i + 1;
+	cg->fuse_t = t;
+	cg->fuse_base = base;
+	cg->fuse_disp = disp;
+	return true;
+}
+
 static void store_pc(struct x86_cg *cg, uint64_t pc)
 {
 	struct x86_mem m = x86_m(X86_ENV, (int32_t)cg->ir->pc_offset);
@@ -1090,10 +1148,12 @@ bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx)
 	x86_alu_mi(b, X86_CMP, 32, x86_m(X86_ENV, ENV_OFF(exit_request)), 0);
 	cg->exit_req_disp = (uint32_t)x86_jcc32(b, X86_CC_NE, (size_t)-1);
 
+	cg->fuse_t = IR_TEMP_NONE;
 	for (unsigned i = 0; i < ctx->nops && !b->overflow; i++) {
 		const struct ir_op *op = &ctx->ops[i];
 		cg->op = i;
-		gen_op(cg, op);
+		if (!fuse_address(cg, i))
+			gen_op(cg, op);
 		x86_ra_end_op(cg, op);
 	}
 	map_close_insn(cg);

@@ -93,6 +93,11 @@ struct x86_cg {
 	uint64_t insn_pc;
 	bool have_insn;
 	uint32_t exit_req_disp;  /* jcc of the TB entry check */
+
+	/* An "add t, base, disp" folded into the address of the next memory op */
+	ir_temp fuse_t;          /* IR_TEMP_NONE when nothing is folded */
+	ir_temp fuse_base;
+	int64_t fuse_disp;
 };
 
 /* ---- regalloc.c ---- */

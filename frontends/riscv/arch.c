@@ -8,6 +8,8 @@
 #include "morph/frontend.h"
 #include "frontends/riscv/rv-gen.h"
 
+extern const struct linux_abi rv64_linux_abi; /* linux-abi.c */
+
 #define X(n) {"x" #n, offsetof(struct rv_cpu, x[n]), IR_I64}
 #define F(n) {"f" #n, offsetof(struct rv_cpu, f[n]), IR_I64}
 
@@ -80,6 +82,5 @@ const struct morph_arch rv64_arch = {
 	.translate = rv_translate,
 	.disas = rv_disas,
 	.dump_state = rv_dump_state,
-	/* frontends/riscv/linux-abi.c (linux-user) provides rv64_linux_abi */
-	.linux_abi = NULL,
+	.linux_abi = &rv64_linux_abi,
 };

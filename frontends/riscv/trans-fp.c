@@ -96,10 +96,11 @@ static ir_temp unbox_s(struct rv_ctx *ctx, unsigned rs)
 
 static bool gen_fp_load(struct rv_ctx *ctx, const struct rv_args *a, uint32_t size)
 {
-	ir_temp v = new_i64(ctx);
+	ir_temp v;
 
 	if (!fp_enabled(ctx))
 		return false;
+	v = new_i64(ctx);
 	ir_ld(ctx->ir, IR_I64, v, gen_addr(ctx, a->rs1, a->imm), gen_memop(ctx, size));
 	if (size == IR_MO_32) /* flw NaN-boxes */
 		ir_op2i(ctx->ir, IR_or, IR_I64, v, v, RV_NANBOX_HI);
@@ -112,7 +113,8 @@ static bool gen_fp_store(struct rv_ctx *ctx, const struct rv_args *a, uint32_t s
 	/* fsw stores the low 32 bits whatever the boxing */
 	if (!fp_enabled(ctx))
 		return false;
-	ir_st(ctx->ir, IR_I64, rv_fpr(ctx, a->rs2), gen_addr(ctx, a->rs1, a->imm), gen_memop(ctx, size));
+	ir_st(ctx->ir, IR_I64, rv_fpr(ctx, a->rs2), gen_addr(ctx, a->rs1, a->imm),
+	      gen_memop(ctx, size));
 	return true;
 }
 
@@ -334,10 +336,11 @@ bool trans_fmv_x_w(struct rv_ctx *ctx, const struct rv_args *a)
 /* fmv.w.x: the low 32 bits of xs1, NaN-boxed */
 bool trans_fmv_w_x(struct rv_ctx *ctx, const struct rv_args *a)
 {
-	ir_temp t = new_i64(ctx);
+	ir_temp t;
 
 	if (!fp_enabled(ctx))
 		return false;
+	t = new_i64(ctx);
 	if (is_rv32(ctx))
 		ir_op1(ctx->ir, IR_extu_i32_i64, IR_I64, t, rv_gpr(ctx, a->rs1));
 	else

@@ -16,8 +16,9 @@
  *
  * The arithmetic is correctly rounded in all five modes; on x86-64 hosts the
  * four IEEE directed/nearest modes use SSE through an explicit MXCSR (the
- * host's own MXCSR is saved and restored around each operation), while
- * round-to-nearest-max-magnitude and all NaN operands take the software path.
+ * host's own MXCSR is saved and restored around each operation; see
+ * docs/fpu.md for a cheaper variant), while round-to-nearest-max-magnitude
+ * and all NaN operands take the software path.
  */
 #ifndef MORPH_FPU_H
 #define MORPH_FPU_H

@@ -194,14 +194,12 @@ uint64_t fpu_muladd(enum fpu_fmt fmt, uint64_t a, uint64_t b, uint64_t c, unsign
 
 uint64_t fpu_convert(enum fpu_fmt to, enum fpu_fmt from, uint64_t a, struct fpu_status *st)
 {
-	if (to == from)
-		return a & fpu_fmts[to].mask;
 	if (fpu_is_nan(from, a)) {
 		const struct fpu_fmtinfo *t = &fpu_fmts[to], *f = &fpu_fmts[from];
 		uint64_t q = nan_result(from, &a, 1, st), frac;
 
 		if (st->nan_mode == FPU_NAN_DEFAULT)
-			return q;
+			return fpu_default_nan(to, st);
 		/* keep the sign and the leading payload bits */
 		frac = fpu_frac_field(from, q);
 		frac = t->mbits > f->mbits ? frac << (t->mbits - f->mbits)

@@ -1,11 +1,12 @@
 /*
- * Host fast path: scalar SSE (and FMA3) with an explicit MXCSR.
+ * Host fast path: scalar SSE (and FMA3) on x86-64.
  *
- * Each operation is one asm block that saves the host MXCSR, loads one with
- * all exceptions masked, flags clear, FTZ/DAZ off and the wanted rounding
- * control, runs the instruction, reads the flags and restores the host MXCSR.
- * Being a single asm statement, nothing can be reordered into or out of the
- * window and the compiler cannot fold the arithmetic.
+ * The full path is one asm block per operation that saves the host MXCSR,
+ * loads one with all exceptions masked, flags clear, FTZ/DAZ off and the
+ * wanted rounding control, runs the instruction, reads the flags and restores
+ * the host MXCSR. Being a single asm statement, nothing can be reordered into
+ * or out of the window and the compiler cannot fold the arithmetic.
+ * A cheaper path for the common case skips the MXCSR round trip (fast_ok()).
  *
  * SSE matches IEEE 754 default exception handling as RISC-V wants it:
  * tininess is detected after rounding and, with UM masked, UE is set only
@@ -19,6 +20,8 @@ bool fpu_host_accel = true;
 
 #if defined(__x86_64__)
 
+#include <float.h>
+#include <math.h>
 #include <string.h>
 
 #define MXCSR_DEFAULT 0x1f80u /* all masked, round to nearest, no FTZ/DAZ */
@@ -88,6 +91,69 @@ static uint64_t bits_f64(double d)
 	return v;
 }
 
+/*
+ * The fast path takes no MXCSR round trip (ldmxcsr is slow). It applies when
+ * the rounding is to nearest, which is what the host runs in, and the
+ * guest's inexact flag is already raised, so whether this result is exact
+ * cannot change the flags (QEMU's "hardfloat" has the same idea). It is
+ * computed natively and used only if nothing but inexact can have happened:
+ * finite operands (a nonzero divisor, a non-negative radicand), a finite
+ * result, and no underflow (a tiny result of add/sub is exact; of sqrt it is
+ * impossible). Anything else goes to the full path. It may set the host's
+ * sticky MXCSR flags, never its modes.
+ */
+static bool fast_ok(const struct fpu_status *st)
+{
+	uint32_t m;
+
+	if (st->round != FPU_RNE || !(st->flags & FPU_NX))
+		return false;
+	__asm__ volatile("stmxcsr %0" : "=m"(m));
+	return (m & ~0x3fu) == MXCSR_DEFAULT;
+}
+
+#define FAST_ARITH(T, x, y, r, sqrt_fn, min_normal)                                      \
+	do {                                                                              \
+		bool tiny_ok = true;                                                      \
+		if (!isfinite(x) || !isfinite(y))                                         \
+			return false;                                                     \
+		switch (op) {                                                             \
+		case FPU_HOST_ADD: r = x + y; break;                                      \
+		case FPU_HOST_SUB: r = x - y; break;                                      \
+		case FPU_HOST_MUL: r = x * y; tiny_ok = false; break;                     \
+		case FPU_HOST_DIV:                                                        \
+			if (y == 0)                                                       \
+				return false;                                             \
+			r = x / y;                                                        \
+			tiny_ok = false;                                                  \
+			break;                                                            \
+		default:                                                                  \
+			if (x < 0)                                                        \
+				return false;                                             \
+			r = sqrt_fn(x);                                                   \
+			break;                                                            \
+		}                                                                         \
+		if (!isfinite(r) || (!tiny_ok && (T)fabs(r) < (min_normal)))             \
+			return false;                                                     \
+	} while (0)
+
+static bool fast_arith(enum fpu_host_op op, enum fpu_fmt fmt, uint64_t a, uint64_t b,
+		       uint64_t *res)
+{
+	if (fmt == FPU_F32) {
+		float x = f32_of(a), y = f32_of(b), r;
+
+		FAST_ARITH(float, x, y, r, sqrtf, FLT_MIN);
+		*res = bits_f32(r);
+	} else {
+		double x = f64_of(a), y = f64_of(b), r;
+
+		FAST_ARITH(double, x, y, r, sqrt, DBL_MIN);
+		*res = bits_f64(r);
+	}
+	return true;
+}
+
 bool fpu_host_arith(enum fpu_host_op op, enum fpu_fmt fmt, uint64_t a, uint64_t b,
 		    struct fpu_status *st, uint64_t *res)
 {
@@ -95,6 +161,8 @@ bool fpu_host_arith(enum fpu_host_op op, enum fpu_fmt fmt, uint64_t a, uint64_t 
 
 	if (!fpu_host_accel || st->round > FPU_RUP)
 		return false;
+	if (fast_ok(st) && fast_arith(op, fmt, a, b, res))
+		return true;
 	ctl = MXCSR_DEFAULT | sse_rc[st->round];
 	if (fmt == FPU_F32) {
 		float r = f32_of(a), y = f32_of(b);
@@ -140,6 +208,32 @@ bool fpu_host_muladd(enum fpu_fmt fmt, uint64_t a, uint64_t b, uint64_t c,
 		return false;
 	if (!have_fma)
 		return false;
+	if (fast_ok(st)) {
+		/* as fast_arith(): finite operands, a normal result */
+		if (fmt == FPU_F32) {
+			float x = f32_of(a), y = f32_of(b), r = f32_of(c);
+
+			if (isfinite(x) && isfinite(y) && isfinite(r)) {
+				__asm__("vfmadd231ss %[y], %[x], %[r]"
+					: [r] "+x"(r) : [x] "x"(x), [y] "x"(y));
+				if (isfinite(r) && fabsf(r) >= FLT_MIN) {
+					*res = bits_f32(r);
+					return true;
+				}
+			}
+		} else {
+			double x = f64_of(a), y = f64_of(b), r = f64_of(c);
+
+			if (isfinite(x) && isfinite(y) && isfinite(r)) {
+				__asm__("vfmadd231sd %[y], %[x], %[r]"
+					: [r] "+x"(r) : [x] "x"(x), [y] "x"(y));
+				if (isfinite(r) && fabs(r) >= DBL_MIN) {
+					*res = bits_f64(r);
+					return true;
+				}
+			}
+		}
+	}
 	ctl = MXCSR_DEFAULT | sse_rc[st->round];
 	if (fmt == FPU_F32) {
 		float x = f32_of(a), y = f32_of(b), r = f32_of(c);

@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <termios.h>
+#include <sys/ioctl.h>
 
 #include "src/linux-user/lx.h"
 
@@ -179,7 +180,7 @@ static const char *const canon_signames[32] = {
 
 const char *lx_signame(int gsig)
 {
-	static __thread char buf[16];
+	static __thread char buf[24];
 	int c = lx_map_val_in(lx.abi->signals, gsig);
 
 	if (c >= 1 && c < 32)

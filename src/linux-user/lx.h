@@ -252,6 +252,7 @@ struct lx_syscall_def {
 extern const struct lx_syscall_def lx_syscalls[LX_SYS_COUNT];
 
 void lx_syscall(struct lx_thread *t);
+const char *lx_sys_name(enum lx_sys s);
 void lx_strace_enter(struct lx_thread *t, const char *name, const char *fmt, unsigned nargs,
 		     const uint64_t *a, char *buf, size_t bufsz);
 void lx_strace_exit(struct lx_thread *t, const char *fmt, const uint64_t *a, int64_t ret,
@@ -288,7 +289,8 @@ struct lx_image_args {
  * space, build the initial stack and set up @cpu to start. Returns 0, or an
  * exit status (126/127) after printing one line on stderr.
  */
-int lx_load_program(struct cpu *cpu, const struct lx_image_args *args);
+struct elf_file;
+int lx_load_program(struct cpu *cpu, struct elf_file *ef, const struct lx_image_args *args);
 
 /** lx_error() - "morph: ..." on stderr. */
 void lx_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -865,7 +865,7 @@ int lx_do_sigaltstack(struct lx_thread *t, const struct lx_stack *ss, struct lx_
 			t->altstack.size = 0;
 			t->altstack.flags = 0;
 		} else {
-			if (ss->size < (lx.abi->minsigstksz ? lx.abi->minsigstksz : 2048))
+			if (ss->size < 2048) /* MINSIGSTKSZ */
 				return -ENOMEM;
 			t->altstack.sp = ss->sp;
 			t->altstack.size = ss->size;

@@ -98,7 +98,7 @@ __attribute__((used, noreturn)) static void rt_start_c(void)
 }
 
 /* The kernel enters with sp at argc; set up gp for linker relaxation. */
-__asm__(".section .text._start\n"
+__asm__(".pushsection .text._start, \"ax\", @progbits\n"
 	".globl _start\n"
 	"_start:\n"
 	".option push\n"
@@ -106,6 +106,7 @@ __asm__(".section .text._start\n"
 	"	la gp, __global_pointer$\n"
 	".option pop\n"
 	"	andi sp, sp, -16\n"
-	"	call rt_start_c\n");
+	"	call rt_start_c\n"
+	".popsection\n");
 
 #endif
