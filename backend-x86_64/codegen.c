@@ -14,11 +14,13 @@
 
 /* ---- operands ---- */
 
-/* A source operand: a register, or an immediate the instruction can encode. */
+/* A source operand: a register, an immediate the instruction can encode, or memory. */
 struct opnd {
 	bool imm;
+	bool mem;
 	int reg;
 	int32_t val;
+	struct x86_mem m;
 };
 
 static bool imm_of(const struct x86_cg *cg, ir_temp t, unsigned w, int32_t *out)
@@ -45,6 +47,29 @@ static struct opnd get_opnd(struct x86_cg *cg, ir_temp t, unsigned w)
 	else
 		o.reg = x86_ra_get(cg, t);
 	return o;
+}
+
+/*
+ * Like get_opnd(), but a value that is in its home and not read again
+ * (argument @k of the current op) is used from memory instead of taking a
+ * register.
+ */
+static struct opnd get_opnd_mem(struct x86_cg *cg, ir_temp t, unsigned w, unsigned k)
+{
+	if (!x86_is_const(cg, t) && cg->t[t].reg < 0 && x86_ra_read_after(cg, k) == X86_NEVER) {
+		struct opnd o = {0};
+		o.mem = true;
+		o.m = x86_ra_home(cg, t);
+		return o;
+	}
+	return get_opnd(cg, t, w);
+}
+
+/* Whether argument @k (temp @t) of the current op is best loaded straight into the result. */
+static bool load_direct(struct x86_cg *cg, ir_temp t, unsigned k)
+{
+	return !x86_is_const(cg, t) && cg->t[t].reg < 0 &&
+	       x86_ra_read_after(cg, k) == X86_NEVER;
 }
 
 static unsigned op_width(const struct ir_op *op)
@@ -96,6 +121,8 @@ static enum x86_cc emit_cmp(struct x86_cg *cg, enum ir_cond c, unsigned w, int a
 		x86_test_rr(&cg->b, w, areg, areg);
 	} else if (b.imm) {
 		x86_alu_ri(&cg->b, X86_CMP, w, areg, b.val);
+	} else if (b.mem) {
+		x86_alu_rm(&cg->b, X86_CMP, w, areg, b.m);
 	} else {
 		x86_alu_rr(&cg->b, X86_CMP, w, areg, b.reg);
 	}
@@ -122,6 +149,12 @@ static void gen_mov(struct x86_cg *cg, unsigned w, ir_temp d, ir_temp a)
 		gen_movi(cg, d, w == 32 ? (uint32_t)v : v);
 		return;
 	}
+	if (load_direct(cg, a, 1)) {
+		int r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
+		x86_load(&cg->b, w, r, x86_ra_home(cg, a));
+		x86_ra_set_out(cg, d, r);
+		return;
+	}
 	int areg = x86_ra_get(cg, a);
 	int r = x86_ra_dest(cg, d, a, areg);
 	if (r != areg)
@@ -144,35 +177,56 @@ static void gen_alu(struct x86_cg *cg, const struct ir_op *op)
 	};
 	unsigned w = op_width(op);
 	ir_temp d = (ir_temp)op->args[0], a = (ir_temp)op->args[1], b = (ir_temp)op->args[2];
+	unsigned ka = 1, kb = 2;
 
 	if (commutative(op->opc) && x86_is_const(cg, a) && !x86_is_const(cg, b)) {
 		ir_temp t = a;
 		a = b;
 		b = t;
+		ka = 2;
+		kb = 1;
 	}
-	struct opnd bo = get_opnd(cg, b, w);
-	int areg = x86_ra_get(cg, a);
+	struct opnd bo = a == b ? get_opnd(cg, b, w) : get_opnd_mem(cg, b, w, kb);
 
 	if (op->opc == IR_mul && bo.imm) {
+		int areg = x86_ra_get(cg, a);
 		int r = x86_ra_dest(cg, d, a, areg);
 		x86_imul_rri(&cg->b, w, r, areg, bo.val);
 		x86_ra_set_out(cg, d, r);
 		return;
 	}
-	int r = x86_ra_dest(cg, d, a, areg);
-	if (r != areg && op->opc == IR_add && (!bo.imm || bo.val != 0)) {
-		/* Three-operand add */
-		struct x86_mem m = bo.imm ? x86_m(areg, bo.val) : x86_mi(areg, bo.reg, 1, 0);
-		x86_lea(&cg->b, w, r, m);
-		x86_ra_set_out(cg, d, r);
-		return;
+	if (op->opc == IR_xor && bo.imm && bo.val == -1) {
+		op = NULL; /* becomes not */
 	}
-	if (r != areg)
-		x86_mov_rr(&cg->b, w, r, areg);
-	if (op->opc == IR_mul)
+
+	int r, areg = -1;
+	if (a != d && a != b && load_direct(cg, a, ka)) {
+		/* a is not read again: load it straight into the result register */
+		r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
+		x86_load(&cg->b, w, r, x86_ra_home(cg, a));
+	} else {
+		areg = x86_ra_get(cg, a);
+		r = x86_ra_dest(cg, d, a, areg);
+		if (r != areg && op && op->opc == IR_add && !bo.mem && (!bo.imm || bo.val != 0)) {
+			/* Three-operand add */
+			struct x86_mem m = bo.imm ? x86_m(areg, bo.val) : x86_mi(areg, bo.reg, 1, 0);
+			x86_lea(&cg->b, w, r, m);
+			x86_ra_set_out(cg, d, r);
+			return;
+		}
+		if (r != areg)
+			x86_mov_rr(&cg->b, w, r, areg);
+	}
+	if (!op)
+		x86_unary(&cg->b, X86_NOT, w, r);
+	else if (op->opc == IR_mul && bo.mem)
+		x86_imul_rm(&cg->b, w, r, bo.m);
+	else if (op->opc == IR_mul)
 		x86_imul_rr(&cg->b, w, r, bo.reg);
 	else if (bo.imm)
 		x86_alu_ri(&cg->b, (enum x86_alu)alu[op->opc], w, r, bo.val);
+	else if (bo.mem)
+		x86_alu_rm(&cg->b, (enum x86_alu)alu[op->opc], w, r, bo.m);
 	else
 		x86_alu_rr(&cg->b, (enum x86_alu)alu[op->opc], w, r, bo.reg);
 	x86_ra_set_out(cg, d, r);
@@ -201,13 +255,11 @@ static void gen_logic_not(struct x86_cg *cg, const struct ir_op *op)
 		x86_ra_set_out(cg, d, r);
 		return;
 	}
-	/* a op ~b: complement b in the scratch register first */
-	x86_mov_rr(&cg->b, w, X86_RAX, breg);
-	x86_unary(&cg->b, X86_NOT, w, X86_RAX);
-	int r = x86_ra_dest(cg, d, a, areg);
-	if (r != areg)
-		x86_mov_rr(&cg->b, w, r, areg);
-	x86_alu_rr(&cg->b, op->opc == IR_andc ? X86_AND : X86_OR, w, r, X86_RAX);
+	/* r = ~b op a, in a register that is neither input */
+	int r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
+	x86_mov_rr(&cg->b, w, r, breg);
+	x86_unary(&cg->b, X86_NOT, w, r);
+	x86_alu_rr(&cg->b, op->opc == IR_andc ? X86_AND : X86_OR, w, r, areg);
 	x86_ra_set_out(cg, d, r);
 }
 
@@ -232,9 +284,12 @@ static void gen_shift(struct x86_cg *cg, const struct ir_op *op)
 		x86_ra_set_out(cg, d, r);
 		return;
 	}
+	bool bmi2 = (x86_features & X86_FEAT_BMI2) && s != X86_ROL && s != X86_ROR;
+	if (!bmi2)
+		x86_ra_reserve(cg, X86_RBIT(X86_RCX));
 	int breg = x86_ra_get(cg, b);
 	int areg = x86_ra_get(cg, a);
-	if ((x86_features & X86_FEAT_BMI2) && s != X86_ROL && s != X86_ROR) {
+	if (bmi2) {
 		int r = x86_ra_dest(cg, d, a, areg);
 		x86_shiftx(&cg->b, s, w, r, areg, breg);
 		x86_ra_set_out(cg, d, r);
@@ -290,8 +345,8 @@ static void gen_unary(struct x86_cg *cg, const struct ir_op *op)
 		} else {
 			/* clz = (w - 1) - bsr(a); bsr sets ZF for 0, then use -1 for w */
 			x86_bsr(b, w, r, areg);
-			x86_mov_ri(b, X86_RAX, ~0ull);
-			x86_cmov(b, X86_CC_E, w, r, X86_RAX);
+			x86_mov_ri(b, X86_R11, ~0ull);
+			x86_cmov(b, X86_CC_E, w, r, X86_R11);
 			x86_unary(b, X86_NEG, w, r);
 			x86_alu_ri(b, X86_ADD, w, r, (int32_t)w - 1);
 		}
@@ -301,8 +356,8 @@ static void gen_unary(struct x86_cg *cg, const struct ir_op *op)
 			x86_tzcnt(b, w, r, areg);
 		} else {
 			x86_bsf(b, w, r, areg);
-			x86_mov_ri(b, X86_RAX, w);
-			x86_cmov(b, X86_CC_E, w, r, X86_RAX);
+			x86_mov_ri(b, X86_R11, w);
+			x86_cmov(b, X86_CC_E, w, r, X86_R11);
 		}
 		break;
 	default:
@@ -315,6 +370,7 @@ static void gen_mulh(struct x86_cg *cg, const struct ir_op *op)
 {
 	unsigned w = op_width(op);
 	ir_temp d = (ir_temp)op->args[0], a = (ir_temp)op->args[1], b = (ir_temp)op->args[2];
+	x86_ra_reserve(cg, X86_RBIT(X86_RAX) | X86_RBIT(X86_RCX) | X86_RBIT(X86_RDX));
 	int areg = x86_ra_get(cg, a);
 	int breg = x86_ra_get(cg, b);
 	struct x86_buf *bf = &cg->b;
@@ -352,6 +408,7 @@ static void gen_div(struct x86_cg *cg, const struct ir_op *op)
 	bool rem = op->opc == IR_rem || op->opc == IR_remu;
 	struct x86_buf *bf = &cg->b;
 	uint64_t ones = w == 32 ? 0xffffffffu : ~0ull;
+	x86_ra_reserve(cg, X86_RBIT(X86_RAX) | X86_RBIT(X86_RCX) | X86_RBIT(X86_RDX));
 	int areg = x86_ra_get(cg, a);
 
 	if (x86_is_const(cg, b)) {
@@ -425,7 +482,8 @@ static void gen_setcond(struct x86_cg *cg, const struct ir_op *op)
 		b = t;
 		c = cond_swap(c);
 	}
-	struct opnd bo = get_opnd(cg, b, tw);
+	bool tst = c == IR_COND_TSTEQ || c == IR_COND_TSTNE;
+	struct opnd bo = tst || a == b ? get_opnd(cg, b, tw) : get_opnd_mem(cg, b, tw, 2);
 	int areg = x86_ra_get(cg, a);
 	/* Not an input register (they are locked): zero it before the compare */
 	int r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
@@ -496,7 +554,8 @@ static void gen_brcond(struct x86_cg *cg, const struct ir_op *op)
 		b = t;
 		c = cond_swap(c);
 	}
-	struct opnd bo = get_opnd(cg, b, tw);
+	bool tst = c == IR_COND_TSTEQ || c == IR_COND_TSTNE;
+	struct opnd bo = tst || a == b ? get_opnd(cg, b, tw) : get_opnd_mem(cg, b, tw, 1);
 	int areg = x86_ra_get(cg, a);
 	/* Both paths see values in their homes; the fall-through keeps clean copies. */
 	x86_ra_sync_all(cg);
@@ -621,9 +680,10 @@ static void extend_to(struct x86_cg *cg, unsigned w, unsigned size, bool sign, i
 			x86_movzx_rr(&cg->b, 32, size * 8, r, src);
 		break;
 	case 4:
+		/* also when r == src: the upper half of src may be garbage */
 		if (sign && w == 64)
 			x86_movsx_rr(&cg->b, 64, 32, r, src);
-		else if (r != src || w == 64)
+		else
 			x86_mov_rr(&cg->b, 32, r, src);
 		break;
 	default:
@@ -684,6 +744,8 @@ static void gen_st(struct x86_cg *cg, const struct ir_op *op)
 	int32_t imm;
 
 	x86_ra_sync_globals(cg);
+	if (mo & IR_MO_BE)
+		x86_ra_reserve(cg, X86_RBIT(X86_RAX));
 	bool vimm = !(mo & IR_MO_BE) && imm_of(cg, v, size == 8 ? 64 : 32, &imm);
 	int vreg = vimm ? -1 : x86_ra_get(cg, v);
 	struct x86_mem m = guest_addr(cg, a, mo, mo & IR_MO_ALIGN, true);
@@ -708,6 +770,7 @@ static void gen_cmpxchg(struct x86_cg *cg, const struct ir_op *op)
 	bool be = mo & IR_MO_BE;
 
 	x86_ra_sync_globals(cg);
+	x86_ra_reserve(cg, X86_RBIT(X86_RAX) | X86_RBIT(X86_RDX));
 	int creg = x86_ra_get(cg, cmp);
 	int nreg = x86_ra_get(cg, nv);
 	/* Atomics always require natural alignment (as the interpreter does). */
@@ -726,8 +789,6 @@ static void gen_cmpxchg(struct x86_cg *cg, const struct ir_op *op)
 	cg->locked = 0;
 	int r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
 	extend_to(cg, w, size, mo & IR_MO_SIGN, r, X86_RAX);
-	if (size == 4 && r == X86_RAX)
-		x86_mov_rr(&cg->b, 32, r, r);
 	x86_ra_set_out(cg, d, r);
 }
 
@@ -741,6 +802,7 @@ static void gen_atomic_rmw(struct x86_cg *cg, const struct ir_op *op)
 	struct x86_buf *b = &cg->b;
 
 	x86_ra_sync_globals(cg);
+	x86_ra_reserve(cg, X86_RBIT(X86_RAX) | X86_RBIT(X86_RCX) | X86_RBIT(X86_RDX));
 	int breg = x86_ra_get(cg, bt);
 	struct x86_mem m = guest_addr(cg, a, mo, true, true);
 
@@ -799,8 +861,6 @@ static void gen_atomic_rmw(struct x86_cg *cg, const struct ir_op *op)
 	cg->locked = 0;
 	int r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
 	extend_to(cg, w, size, mo & IR_MO_SIGN, r, X86_RAX);
-	if (size == 4 && r == X86_RAX)
-		x86_mov_rr(b, 32, r, r);
 	x86_ra_set_out(cg, d, r);
 }
 
@@ -870,8 +930,8 @@ static void gen_call(struct x86_cg *cg, const struct ir_op *op)
 
 	/* Stack arguments 7 and 8 */
 	for (unsigned i = 6; i < h->nargs; i++) {
-		arg_to_reg(cg, &src[i], X86_RAX);
-		x86_store(b, 64, x86_m(X86_RSP, 8 * (int32_t)(i - 6)), X86_RAX);
+		arg_to_reg(cg, &src[i], X86_R11);
+		x86_store(b, 64, x86_m(X86_RSP, 8 * (int32_t)(i - 6)), X86_R11);
 	}
 
 	/* Register to register moves in parallel, breaking cycles through r11 */

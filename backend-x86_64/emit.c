@@ -377,6 +377,11 @@ void x86_imul_rr(struct x86_buf *b, unsigned w, int dst, int src)
 	op_rr(b, wflag(w) | OPC_0F | 0xaf, dst, src);
 }
 
+void x86_imul_rm(struct x86_buf *b, unsigned w, int dst, struct x86_mem m)
+{
+	op_rm(b, wflag(w) | OPC_0F | 0xaf, dst, m);
+}
+
 void x86_imul_rri(struct x86_buf *b, unsigned w, int dst, int src, int32_t imm)
 {
 	if (fits_s8(imm)) {

@@ -138,6 +138,7 @@ void x86_test_ri(struct x86_buf *b, unsigned w, int r, int32_t imm);
 void x86_test_mi(struct x86_buf *b, unsigned w, struct x86_mem m, int32_t imm);
 void x86_unary(struct x86_buf *b, enum x86_unary op, unsigned w, int r);
 void x86_imul_rr(struct x86_buf *b, unsigned w, int dst, int src);
+void x86_imul_rm(struct x86_buf *b, unsigned w, int dst, struct x86_mem m);
 void x86_imul_rri(struct x86_buf *b, unsigned w, int dst, int src, int32_t imm);
 /** x86_cext() - cdq (w = 32) / cqo (w = 64): sign-extend eax/rax into edx/rdx. */
 void x86_cext(struct x86_buf *b, unsigned w);

@@ -13,9 +13,13 @@
 
 #include "backend-x86_64/x86-jit.h"
 
-/* Allocation order: callee-saved first, they survive helper calls. */
+/*
+ * Allocation order: callee-saved first (they survive helper calls), the
+ * registers some instructions need (rax, rcx, rdx) last.
+ */
 static const int8_t alloc_order[] = {
 	X86_RBX, X86_R12, X86_R13, X86_RSI, X86_RDI, X86_R8, X86_R9, X86_R10,
+	X86_RAX, X86_RCX, X86_RDX,
 };
 
 unsigned x86_temp_width(const struct x86_cg *cg, ir_temp t)
@@ -75,6 +79,25 @@ void x86_ra_begin(struct x86_cg *cg)
 		if (ir_op_defs[op->opc].flags & IR_OPF_BB_END)
 			bb++;
 	}
+	/*
+	 * Next reads, backwards: read_after[i][k] is the next op after i reading
+	 * the value argument k holds after op i (a later write kills it). Only a
+	 * heuristic for eviction and operand choice across branches.
+	 */
+	for (unsigned t = 0; t < ir->ntemps; t++)
+		cg->t[t].next_read = X86_NEVER;
+	for (unsigned i = ir->nops; i-- > 0;) {
+		const struct ir_op *op = &ir->ops[i];
+		unsigned n = op->nout + op->nin;
+
+		for (unsigned k = 0; k < n; k++)
+			cg->read_after[i][k] = cg->t[op->args[k]].next_read;
+		for (unsigned k = 0; k < op->nout; k++)
+			cg->t[op->args[k]].next_read = X86_NEVER;
+		for (unsigned k = op->nout; k < n; k++)
+			cg->t[op->args[k]].next_read = (uint16_t)i;
+	}
+
 	/*
 	 * With a backward branch a value may be needed again after its last use
 	 * in program order: keep locals that cross blocks alive to the end.
@@ -185,15 +208,15 @@ int x86_ra_alloc(struct x86_cg *cg, unsigned avoid)
 			best = r;
 			break;
 		}
-		/* Prefer evicting clean copies, then the least recently used. */
-		uint32_t score = cg->reg_age[r] + (cg->t[t].mem ? 0 : 0x80000000u);
+		/* Belady: evict the value read again last; among equals a clean one. */
+		uint32_t score = (uint32_t)(X86_NEVER - cg->t[t].next_read) * 2 + !cg->t[t].mem;
 		if (score < best_score) {
 			best_score = score;
 			best = r;
 		}
 	}
 	if (best < 0) {
-		/* Cannot happen: ops name at most 5 temps and 8 registers are allocatable. */
+		/* Cannot happen: ops name at most 5 temps, 3 reserved, 11 allocatable. */
 		cg->b.overflow = true;
 		return X86_RBX;
 	}
@@ -252,6 +275,7 @@ void x86_ra_end_op(struct x86_cg *cg, const struct ir_op *op)
 	for (unsigned k = 0; k < n; k++) {
 		ir_temp t = (ir_temp)op->args[k];
 		struct x86_temp *x = &cg->t[t];
+		x->next_read = cg->read_after[cg->op][k];
 		if (x->reg >= 0 && !is_global(cg, t) && x86_ra_dies(cg, t))
 			detach(cg, x->reg);
 	}
@@ -294,11 +318,13 @@ void x86_ra_forget_globals(struct x86_cg *cg)
 	}
 }
 
-void x86_ra_spill_caller_saved(struct x86_cg *cg)
+void x86_ra_reserve(struct x86_cg *cg, unsigned mask)
 {
 	for (unsigned r = 0; r < X86_NREGS; r++) {
-		if ((X86_ALLOC_MASK & ~X86_CALLEE_SAVED_MASK) & X86_RBIT(r))
+		if (mask & X86_RBIT(r)) {
 			x86_ra_evict(cg, (int)r);
+			cg->locked |= (uint16_t)X86_RBIT(r);
+		}
 	}
 }
 

@@ -167,6 +167,24 @@ static struct x86_cg *cg_state(void)
 	return cg;
 }
 
+/*
+ * MORPH_JIT_LOG=FILE: append every TB's code with its offset in the code
+ * cache, to map profiler samples (perf shows offsets in "memfd:morph-jit").
+ */
+static FILE *jit_log(void)
+{
+	static FILE *f;
+	static bool tried;
+
+	if (!tried) {
+		const char *p = getenv("MORPH_JIT_LOG");
+		tried = true;
+		if (p && *p)
+			f = fopen(p, "w");
+	}
+	return f;
+}
+
 static int x86_compile(struct tb *tb, struct ir_ctx *ctx)
 {
 	struct x86_cg *cg = cg_state();
@@ -194,6 +212,12 @@ static int x86_compile(struct tb *tb, struct ir_ctx *ctx)
 	tb->host_map_len = cg->nmap / 2;
 	x86_cc.used = start + total;
 	x86_cc_sync_icache(tb->code, code_size);
+	if (jit_log()) {
+		fprintf(jit_log(), "== cache offset 0x%zx size 0x%zx\n", start, code_size);
+		ir_dump(ctx, jit_log());
+		x86_dump_code(tb, jit_log());
+		fflush(jit_log());
+	}
 	return 0;
 }
 

@@ -16,9 +16,9 @@
 /*
  * Host register roles inside translated code. env, guest_base and
  * guest_mask live in callee-saved registers so helper calls keep them.
- * rax, rcx, rdx and r11 are scratch for fixed-register instructions
- * (div, shifts by cl, cmpxchg) and address computation; the allocator
- * hands out the other eight.
+ * r11 is the scratch for guest addresses and parallel moves; the allocator
+ * hands out the other eleven. Ops needing rax, rcx or rdx (div, mul high,
+ * shifts by cl, cmpxchg) reserve them first (x86_ra_reserve()).
  */
 #define X86_ENV X86_RBP
 #define X86_GBASE X86_R14
@@ -28,7 +28,8 @@
 #define X86_RBIT(r) (1u << (r))
 #define X86_ALLOC_MASK                                                               \
 	(X86_RBIT(X86_RBX) | X86_RBIT(X86_R12) | X86_RBIT(X86_R13) | X86_RBIT(X86_RSI) |   \
-	 X86_RBIT(X86_RDI) | X86_RBIT(X86_R8) | X86_RBIT(X86_R9) | X86_RBIT(X86_R10))
+	 X86_RBIT(X86_RDI) | X86_RBIT(X86_R8) | X86_RBIT(X86_R9) | X86_RBIT(X86_R10) |      \
+	 X86_RBIT(X86_RAX) | X86_RBIT(X86_RCX) | X86_RBIT(X86_RDX))
 #define X86_CALLEE_SAVED_MASK (X86_RBIT(X86_RBX) | X86_RBIT(X86_R12) | X86_RBIT(X86_R13))
 #define X86_NREGS 16
 
@@ -50,7 +51,10 @@ struct x86_temp {
 	uint16_t bb;       /* first basic block that names it (liveness) */
 	bool multi_bb;     /* named in more than one basic block */
 	uint32_t last_use; /* index of the last op naming it (UINT32_MAX: never dead) */
+	uint16_t next_read; /* next op reading the current value (X86_NEVER: none) */
 };
+
+#define X86_NEVER 0xffffu
 
 /* An out-of-line path emitted after the TB body */
 enum x86_slow_kind { X86_SLOW_UNALIGNED };
@@ -76,6 +80,8 @@ struct x86_cg {
 	unsigned op;             /* index of the op being compiled */
 
 	struct x86_temp t[IR_MAX_TEMPS];
+	/* next op reading the value each argument of op i has after op i */
+	uint16_t read_after[IR_MAX_OPS][IR_MAX_ARGS];
 	int16_t reg_temp[X86_NREGS]; /* temp held by each host register, or -1 */
 	uint32_t reg_age[X86_NREGS];
 	uint32_t age;
@@ -116,6 +122,11 @@ int x86_ra_dest(struct x86_cg *cg, ir_temp d, ir_temp a, int areg);
 void x86_ra_set_out(struct x86_cg *cg, ir_temp t, int reg);
 /** x86_ra_end_op() - unlock registers and free those of temps that died in this op. */
 void x86_ra_end_op(struct x86_cg *cg, const struct ir_op *op);
+/** x86_ra_read_after() - next op reading argument @k of the current op after it, or X86_NEVER. */
+static inline unsigned x86_ra_read_after(const struct x86_cg *cg, unsigned k)
+{
+	return cg->read_after[cg->op][k];
+}
 /** x86_ra_dies() - true if temp @t is not needed after the current op. */
 bool x86_ra_dies(const struct x86_cg *cg, ir_temp t);
 void x86_ra_store(struct x86_cg *cg, ir_temp t);
@@ -129,8 +140,11 @@ void x86_ra_forget(struct x86_cg *cg);
 void x86_ra_forget_globals(struct x86_cg *cg);
 /** x86_ra_evict() - write back (if live and dirty) and drop whatever @reg holds. */
 void x86_ra_evict(struct x86_cg *cg, int reg);
-/** x86_ra_spill_caller_saved() - before a call: save live values of clobbered registers. */
-void x86_ra_spill_caller_saved(struct x86_cg *cg);
+/**
+ * x86_ra_reserve() - make the registers of @mask free and locked for the
+ * current op (call before reading its inputs).
+ */
+void x86_ra_reserve(struct x86_cg *cg, unsigned mask);
 /** x86_ra_env_write() - env bytes [off, off+size) are written by st_env: drop aliasing globals. */
 void x86_ra_env_access(struct x86_cg *cg, uint32_t off, unsigned size, bool write);
 struct x86_mem x86_ra_home(struct x86_cg *cg, ir_temp t);

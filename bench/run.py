@@ -683,7 +683,7 @@ def main():
 		if "native" in args.runners:
 			s.sysroot_amd64 = ensure_sysroot("amd64", args.sysroot_amd64, pkgs,
 							 not args.no_fetch)
-		for pkg in pkgs:
+		for pkg in pkgs + ["libc6"]:
 			s.debian_versions[pkg] = (deb_version("riscv64", pkg), deb_version("amd64", pkg))
 		if any(w["name"] == "xz" for w in selected):
 			gen_text(os.path.join(s.work, "text-1m.txt"), TEXT_MIB << 20, 0x5EED)

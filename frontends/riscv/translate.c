@@ -141,25 +141,54 @@ static ir_temp op_w(struct rv_ctx *ctx, enum ir_opc opc, ir_temp x, ir_temp y)
 	return t;
 }
 
+/*
+ * The low word of add, sub, mul and shl only depends on the low words of
+ * their inputs: a 64-bit op and a sign extension do (2 ops instead of 4).
+ */
+static bool low_word_op(enum ir_opc opc)
+{
+	return opc == IR_add || opc == IR_sub || opc == IR_mul || opc == IR_shl;
+}
+
+/* rd = sext32(x OP y), 64-bit operands */
+static void op_w64(struct rv_ctx *ctx, enum ir_opc opc, unsigned rd, ir_temp x, ir_temp y)
+{
+	ir_temp t = rv_tmp(ctx);
+
+	ir_op2(ctx->ir, opc, IR_I64, t, x, y);
+	ir_op1(ctx->ir, IR_ext32s, IR_I64, rv_dest(ctx, rd), t);
+}
+
 bool gen_arith_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
 {
-	set_gpr_w(ctx, a->rd, op_w(ctx, opc, gpr_lo32(ctx, a->rs1), gpr_lo32(ctx, a->rs2)));
+	/* not sllw: it shifts by rs2 mod 32, an i64 shl by rs2 mod 64 */
+	if (opc != IR_shl && low_word_op(opc))
+		op_w64(ctx, opc, a->rd, rv_gpr(ctx, a->rs1), rv_gpr(ctx, a->rs2));
+	else
+		set_gpr_w(ctx, a->rd, op_w(ctx, opc, gpr_lo32(ctx, a->rs1), gpr_lo32(ctx, a->rs2)));
 	return true;
 }
 
 bool gen_arith_imm_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
 {
-	ir_temp imm = ir_const(ctx->ir, IR_I32, (uint32_t)a->imm);
-
-	set_gpr_w(ctx, a->rd, op_w(ctx, opc, gpr_lo32(ctx, a->rs1), imm));
+	if (low_word_op(opc)) {
+		op_w64(ctx, opc, a->rd, rv_gpr(ctx, a->rs1), rv_imm(ctx, a->imm));
+		return true;
+	}
+	set_gpr_w(ctx, a->rd, op_w(ctx, opc, gpr_lo32(ctx, a->rs1),
+				   ir_const(ctx->ir, IR_I32, (uint32_t)a->imm)));
 	return true;
 }
 
 bool gen_shift_imm_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
 {
-	ir_temp sh = ir_const(ctx->ir, IR_I32, (uint32_t)a->shamt);
-
-	set_gpr_w(ctx, a->rd, op_w(ctx, opc, gpr_lo32(ctx, a->rs1), sh));
+	/* shamt < 32 here: an i64 shl has the right low word */
+	if (low_word_op(opc)) {
+		op_w64(ctx, opc, a->rd, rv_gpr(ctx, a->rs1), rv_imm(ctx, a->shamt));
+		return true;
+	}
+	set_gpr_w(ctx, a->rd, op_w(ctx, opc, gpr_lo32(ctx, a->rs1),
+				   ir_const(ctx->ir, IR_I32, (uint32_t)a->shamt)));
 	return true;
 }
 

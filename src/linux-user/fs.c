@@ -163,6 +163,12 @@ int lx_proc_open(const char *path, int flags)
 			return -EIO;
 		return memfd_with("auxv", p, lx.auxv_len);
 	}
+	if (!strcmp(x, "cmdline")) {
+		void *p = lx_lock(lx.args_addr, lx.args_len, GS_PROT_READ);
+		if (!p)
+			return -EIO;
+		return memfd_with("cmdline", p, lx.args_len);
+	}
 	return -ENOENT;
 }
 
@@ -185,11 +191,12 @@ static int64_t do_openat(int dirfd, uint64_t gpath, uint32_t gflags, uint32_t mo
 		}
 		if (is_proc_exe(tmp)) {
 			snprintf(path, sizeof(path), "%s", lx.exe_path);
-			return lx_ret(openat(dirfd, path, flags, mode));
+			return LX_SAFE(SYS_openat, dirfd, path, flags, mode, 0, 0);
 		}
 	}
 	lx_path_str(tmp, path, sizeof(path));
-	return lx_ret(openat(dirfd, path, flags, mode));
+	/* opening a FIFO blocks until the other end opens */
+	return LX_SAFE(SYS_openat, dirfd, path, flags, mode, 0, 0);
 }
 
 LX_SYSCALL(openat)
@@ -221,32 +228,31 @@ LX_SYSCALL(read)
 {
 	if (!lx_range_ok(a[1], a[2]))
 		return -EFAULT;
-	return lx_ret(read((int)a[0], g2h(a[1]), a[2]));
+	return LX_SAFE(SYS_read, a[0], g2h(a[1]), a[2], 0, 0, 0);
 }
 
 LX_SYSCALL(write)
 {
 	if (!lx_range_ok(a[1], a[2]))
 		return -EFAULT;
-	return lx_ret(write((int)a[0], g2h(a[1]), a[2]));
+	return LX_SAFE(SYS_write, a[0], g2h(a[1]), a[2], 0, 0, 0);
 }
 
 LX_SYSCALL(pread64)
 {
 	if (!lx_range_ok(a[1], a[2]))
 		return -EFAULT;
-	return lx_ret(pread((int)a[0], g2h(a[1]), a[2], (off_t)a[3]));
+	return LX_SAFE(SYS_pread64, a[0], g2h(a[1]), a[2], a[3], 0, 0);
 }
 
 LX_SYSCALL(pwrite64)
 {
 	if (!lx_range_ok(a[1], a[2]))
 		return -EFAULT;
-	return lx_ret(pwrite((int)a[0], g2h(a[1]), a[2], (off_t)a[3]));
+	return LX_SAFE(SYS_pwrite64, a[0], g2h(a[1]), a[2], a[3], 0, 0);
 }
 
-/* guest iovec array -> host iovecs (malloc'ed) */
-static struct iovec *get_iovec(uint64_t g, uint64_t cnt, int *err)
+struct iovec *lx_get_iovec(uint64_t g, uint64_t cnt, int *err)
 {
 	unsigned w = lx.wordsz;
 	struct iovec *v;
@@ -276,26 +282,21 @@ static struct iovec *get_iovec(uint64_t g, uint64_t cnt, int *err)
 	return v;
 }
 
-struct iovec *lx_get_iovec(uint64_t g, uint64_t cnt, int *err)
-{
-	return get_iovec(g, cnt, err);
-}
-
 static int64_t do_rw_v(uint64_t *a, bool wr, bool positioned, int flags)
 {
 	int err;
-	struct iovec *v = get_iovec(a[1], a[2], &err);
+	struct iovec *v = lx_get_iovec(a[1], a[2], &err);
 	int64_t r;
 
 	if (!v)
 		return err;
+	/* preadv2/pwritev2 take the offset as (low, high) words */
 	if (wr)
-		r = positioned ? pwritev2((int)a[0], v, (int)a[2], (off_t)a[3], flags)
-			       : writev((int)a[0], v, (int)a[2]);
+		r = positioned ? LX_SAFE(SYS_pwritev2, a[0], v, a[2], a[3], 0, flags)
+			       : LX_SAFE(SYS_writev, a[0], v, a[2], 0, 0, 0);
 	else
-		r = positioned ? preadv2((int)a[0], v, (int)a[2], (off_t)a[3], flags)
-			       : readv((int)a[0], v, (int)a[2]);
-	r = lx_ret(r);
+		r = positioned ? LX_SAFE(SYS_preadv2, a[0], v, a[2], a[3], 0, flags)
+			       : LX_SAFE(SYS_readv, a[0], v, a[2], 0, 0, 0);
 	free(v);
 	return r;
 }
@@ -980,7 +981,7 @@ LX_SYSCALL(readahead)
 
 LX_SYSCALL(flock)
 {
-	return lx_ret(flock((int)a[0], (int)a[1]));
+	return LX_SAFE(SYS_flock, a[0], a[1], 0, 0, 0, 0);
 }
 
 /* ---- fcntl ---- */
@@ -1036,8 +1037,9 @@ LX_SYSCALL(fcntl)
 		r = get_flock(a[2], &fl);
 		if (r < 0)
 			return r;
-		if (fcntl(fd, cmd, &fl) < 0)
-			return -errno;
+		r = (int)LX_SAFE(SYS_fcntl, fd, cmd, &fl, 0, 0, 0);
+		if (r < 0)
+			return r;
 		if (cmd == F_GETLK || cmd == F_OFD_GETLK)
 			return put_flock(a[2], &fl);
 		return 0;

@@ -182,6 +182,8 @@ static int build_stack(struct cpu *cpu, const struct lx_image_args *args,
 		envp[i] = push_bytes(&s, args->envp[i], strlen(args->envp[i]) + 1);
 	for (int i = args->argc - 1; i >= 0; i--)
 		argp[i] = push_bytes(&s, args->argv[i], strlen(args->argv[i]) + 1);
+	lx.args_addr = s.p;
+	lx.args_len = (envc ? envp[0] : execfn) - s.p;
 	if (abi->platform)
 		platform = push_bytes(&s, abi->platform, strlen(abi->platform) + 1);
 	random_bytes(r16, args);

@@ -33,6 +33,7 @@
 
 #define LX_MAX_SIG 128          /* guest signal numbers are 1..abi->nsig <= 128 */
 #define LX_PATH_MAX 4096
+#define LX_SIGQ_LEN 64          /* queued signals per thread */
 
 /* Special handler results (never valid syscall results or errnos) */
 #define LX_RET_NOREGS ((int64_t)-100001)   /* registers already set (rt_sigreturn, execve) */
@@ -89,9 +90,19 @@ struct lx_thread {
 	uint64_t clear_child_tid;
 	uint64_t robust_list, robust_len;
 	uint64_t blocked[2];          /* guest blocked set */
-	/* signals recorded by the host handler, delivered at the next safe point */
+	/*
+	 * Signals recorded by the host handler, delivered at the next safe point:
+	 * a queue of host siginfos (real-time signals queue, standard ones are
+	 * recorded once) and the set of signals in it. Only this thread's host
+	 * handler appends; consumers block host signals while they take entries.
+	 */
 	uint64_t pending[2];          /* atomic bit set, guest numbering */
-	siginfo_t pending_info[LX_MAX_SIG + 1]; /* host siginfo of each (latest wins) */
+	unsigned nq;
+	struct lx_queued {
+		int sig;              /* guest number */
+		siginfo_t info;
+	} q[LX_SIGQ_LEN];
+	volatile int sigflag;         /* a recorded signal is deliverable (safe-syscall.c) */
 	bool sync_pending;            /* a synchronous fault waits for delivery */
 	struct lx_siginfo sync_info;
 	struct lx_stack altstack;     /* sigaltstack (canonical flags) */
@@ -115,6 +126,7 @@ struct lx_process {
 	bool strace;
 	uint64_t tramp;           /* guest address of the rt_sigreturn trampoline */
 	uint64_t auxv_addr, auxv_len; /* guest auxv (for /proc/self/auxv) */
+	uint64_t args_addr, args_len; /* guest argv strings (for /proc/self/cmdline) */
 	uint64_t stack_top;       /* highest stack address (for /proc/self/maps) */
 	/* re-exec: morph's own options for execve of guest programs */
 	char **reexec_opts;
@@ -149,6 +161,9 @@ bool lx_range_ok(uint64_t a, uint64_t n);
 void *lx_lock(uint64_t a, uint64_t n, uint32_t prot);
 /** lx_get_str() - copy the guest string at @a into @buf; -EFAULT / -ENAMETOOLONG. */
 int lx_get_str(uint64_t a, char *buf, size_t bufsz);
+struct iovec;
+/** lx_get_iovec() - host iovecs (malloc'ed) for a guest iovec array; NULL with *@err set. */
+struct iovec *lx_get_iovec(uint64_t g, uint64_t cnt, int *err);
 /** lx_get_strv() - a NULL-terminated malloc'ed vector of the guest string array at @a. */
 char **lx_get_strv(uint64_t a, int *count);
 void lx_free_strv(char **v);
@@ -210,6 +225,8 @@ void lx_queue_sync(struct lx_thread *t, const struct lx_siginfo *info);
 /** lx_process_signals() - deliver what is pending and deliverable (safe point). */
 void lx_process_signals(struct lx_thread *t);
 bool lx_signal_pending(struct lx_thread *t);
+/** lx_take_signal() - dequeue the first recorded signal of @sigset; 0 if none. */
+int lx_take_signal(struct lx_thread *t, const uint64_t set[2], siginfo_t *info);
 /** lx_die_by_signal() - terminate the process as killed by guest signal @gsig. */
 _Noreturn void lx_die_by_signal(int gsig, const char *why, uint64_t pc);
 void lx_siginfo_to_guest(uint8_t *out, const struct lx_siginfo *si);
@@ -227,6 +244,16 @@ int64_t lx_with_temp_mask(struct lx_thread *t, const uint64_t set[2],
 int lx_do_sigaltstack(struct lx_thread *t, const struct lx_stack *ss, struct lx_stack *old,
 		      uint64_t sp);
 extern __thread bool lx_fault_bus_adrerr;
+
+/* ---- blocking host calls a guest signal can interrupt (safe-syscall.c) ---- */
+
+/** lx_safe_syscall() - raw host syscall @nr; -EINTR if a guest signal is (or becomes) pending first. */
+long lx_safe_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+/** lx_safe_syscall_fixup() - in a host signal handler: abandon a safe syscall not yet entered. */
+void lx_safe_syscall_fixup(void *ucontext);
+#define LX_SAFE(nr, a1, a2, a3, a4, a5, a6)                                                \
+	lx_safe_syscall(nr, (long)(a1), (long)(a2), (long)(a3), (long)(a4), (long)(a5),     \
+			(long)(a6))
 
 /* ---- threads and processes (proc.c) ---- */
 

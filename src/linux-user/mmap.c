@@ -49,6 +49,8 @@ static int64_t do_mmap(uint64_t addr, uint64_t len, uint32_t prot, uint32_t gfla
 		gsflags |= GS_MAP_STACK;
 	if (flags & MAP_ANONYMOUS)
 		fd = -1;
+	else if (fd < 0)
+		return -EBADF;
 	prot &= GS_PROT_READ | GS_PROT_WRITE | GS_PROT_EXEC;
 
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {

@@ -14,8 +14,6 @@
 
 #include "src/linux-user/lx.h"
 
-struct iovec *lx_get_iovec(uint64_t g, uint64_t cnt, int *err);
-
 static int sock_type_in(uint32_t gtype)
 {
 	int flags = (int)(gtype & ~0xfu), base = (int)(gtype & 0xf);
@@ -92,7 +90,7 @@ LX_SYSCALL(connect)
 
 	if (r < 0)
 		return r;
-	return lx_ret(connect((int)a[0], (struct sockaddr *)&ss, (socklen_t)a[2]));
+	return LX_SAFE(SYS_connect, a[0], &ss, (socklen_t)a[2], 0, 0, 0);
 }
 
 LX_SYSCALL(listen)
@@ -104,10 +102,10 @@ LX_SYSCALL(accept4)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	int fd = accept4((int)a[0], (struct sockaddr *)&ss, &len, lx_open_flags_in((uint32_t)a[3]));
+	long fd = LX_SAFE(SYS_accept4, a[0], &ss, &len, lx_open_flags_in((uint32_t)a[3]), 0, 0);
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (a[1] && put_sockaddr(a[1], a[2], &ss, len) < 0) {
 		close(fd);
 		return -EFAULT;
@@ -155,8 +153,8 @@ LX_SYSCALL(sendto)
 		if (r < 0)
 			return r;
 	}
-	return lx_ret(sendto((int)a[0], g2h(a[1]), a[2], (int)a[3],
-			     a[4] ? (struct sockaddr *)&ss : NULL, (socklen_t)a[5]));
+	return LX_SAFE(SYS_sendto, a[0], g2h(a[1]), a[2], (int)a[3], a[4] ? &ss : NULL,
+		       (socklen_t)a[5]);
 }
 
 LX_SYSCALL(recvfrom)
@@ -167,10 +165,10 @@ LX_SYSCALL(recvfrom)
 
 	if (!lx_range_ok(a[1], a[2]))
 		return -EFAULT;
-	n = recvfrom((int)a[0], g2h(a[1]), a[2], (int)a[3], a[4] ? (struct sockaddr *)&ss : NULL,
-		     a[4] ? &len : NULL);
+	n = LX_SAFE(SYS_recvfrom, a[0], g2h(a[1]), a[2], (int)a[3], a[4] ? &ss : NULL,
+		    a[4] ? &len : NULL);
 	if (n < 0)
-		return -errno;
+		return n;
 	if (a[4] && put_sockaddr(a[4], a[5], &ss, len) < 0)
 		return -EFAULT;
 	return n;
@@ -303,7 +301,7 @@ static int64_t do_sendmsg(int fd, uint64_t g, int flags)
 	int64_t r = get_msghdr(g, &h, false);
 
 	if (r == 0)
-		r = lx_ret(sendmsg(fd, &h.m, flags));
+		r = LX_SAFE(SYS_sendmsg, fd, &h.m, flags, 0, 0, 0);
 	free(h.m.msg_iov);
 	return r;
 }
@@ -314,7 +312,7 @@ static int64_t do_recvmsg(int fd, uint64_t g, int flags)
 	int64_t r = get_msghdr(g, &h, true);
 
 	if (r == 0) {
-		r = lx_ret(recvmsg(fd, &h.m, flags));
+		r = LX_SAFE(SYS_recvmsg, fd, &h.m, flags, 0, 0, 0);
 		if (r >= 0 && put_msghdr_results(g, &h) < 0)
 			r = -EFAULT;
 	}

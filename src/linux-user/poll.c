@@ -63,8 +63,7 @@ static int64_t do_ppoll(struct lx_thread *t, uint64_t gfds, uint64_t n, const st
 		else
 			r = lx_with_temp_mask(t, set, wait_ppoll, &p);
 	} else {
-		r = ppoll(p.fds, p.n, ts, NULL);
-		r = r < 0 ? -errno : r;
+		r = LX_SAFE(SYS_ppoll, p.fds, p.n, ts, NULL, 0, 0);
 	}
 	if (lx.be)
 		swap_pollfds(p.fds, n);
@@ -109,8 +108,13 @@ struct select_args {
 static int64_t wait_pselect(const sigset_t *hmask, void *arg)
 {
 	struct select_args *s = arg;
-	int r = (int)syscall(SYS_pselect6, s->n, s->in, s->out, s->ex, s->ts,
-			     hmask ? (long[]){ (long)hmask, 8 } : NULL);
+	long r;
+
+	if (hmask)
+		r = syscall(SYS_pselect6, s->n, s->in, s->out, s->ex, s->ts,
+			    (long[]){ (long)hmask, 8 });
+	else
+		return LX_SAFE(SYS_pselect6, s->n, s->in, s->out, s->ex, s->ts, NULL);
 	return r < 0 ? -errno : r;
 }
 
@@ -252,6 +256,10 @@ static int64_t wait_epoll(const sigset_t *hmask, void *arg)
 	struct epoll_args *e = arg;
 	int r;
 
+	if (!hmask)
+		return e->use_ts ? LX_SAFE(SYS_epoll_pwait2, e->epfd, e->ev, e->max, e->ts, NULL, 8)
+				 : LX_SAFE(SYS_epoll_pwait, e->epfd, e->ev, e->max, e->timeout_ms,
+					   NULL, 8);
 	if (e->use_ts)
 		r = (int)syscall(SYS_epoll_pwait2, e->epfd, e->ev, e->max, e->ts, hmask, 8);
 	else

@@ -645,12 +645,12 @@ static int status_to_guest(int st)
 
 LX_SYSCALL(wait4)
 {
-	int st;
+	int st = 0;
 	struct rusage ru;
-	pid_t r = wait4((pid_t)a[0], &st, (int)a[2], a[3] ? &ru : NULL);
+	long r = LX_SAFE(SYS_wait4, (pid_t)a[0], &st, (int)a[2], a[3] ? &ru : NULL, 0, 0);
 
 	if (r < 0)
-		return -errno;
+		return r;
 	if (r > 0 && a[1] && lx_put_u32(a[1], (uint32_t)status_to_guest(st)) < 0)
 		return -EFAULT;
 	if (a[3] && put_rusage(a[3], &ru) < 0)
@@ -671,9 +671,12 @@ LX_SYSCALL(waitid)
 	struct lx_siginfo si;
 	uint8_t gi[128];
 
+	long r;
+
 	memset(&info, 0, sizeof(info));
-	if (syscall(SYS_waitid, (int)a[0], (id_t)a[1], &info, (int)a[3], a[4] ? &ru : NULL) < 0)
-		return -errno;
+	r = LX_SAFE(SYS_waitid, (int)a[0], (id_t)a[1], &info, (int)a[3], a[4] ? &ru : NULL, 0);
+	if (r < 0)
+		return r;
 	if (a[2]) {
 		if (info.si_signo) {
 			lx_siginfo_from_host(&si, &info);
@@ -731,8 +734,8 @@ static int64_t do_futex(uint64_t *a, bool t64)
 			return -EFAULT;
 		uaddr2 = g2h(a[4]);
 	}
-	return lx_ret(syscall(SYS_futex, g2h(a[0]), op, (uint32_t)a[2], (void *)(uintptr_t)val2,
-			      uaddr2, (uint32_t)a[5]));
+	return LX_SAFE(SYS_futex, g2h(a[0]), op, (uint32_t)a[2], (uintptr_t)val2, uaddr2,
+		       (uint32_t)a[5]);
 }
 
 LX_SYSCALL(futex)

@@ -54,14 +54,84 @@ static int canon(int gsig)
 	return lx_map_val_in(lx.abi->signals, gsig);
 }
 
-/* Record a signal for delivery to @t (async-signal-safe). */
+static bool canon_is_std(int gsig)
+{
+	int c = canon(gsig);
+	return c >= 1 && c < 32;
+}
+
+/* Record a signal for delivery to @t (async-signal-safe; runs on @t's host thread). */
 static void record_signal(struct lx_thread *t, int gsig, const siginfo_t *info)
 {
-	t->pending_info[gsig] = *info;
-	__atomic_or_fetch(&t->pending[(gsig - 1) / 64], 1ull << ((gsig - 1) % 64),
-			  __ATOMIC_SEQ_CST);
+	uint64_t bit = 1ull << ((gsig - 1) % 64);
+	bool pending = __atomic_load_n(&t->pending[(gsig - 1) / 64], __ATOMIC_SEQ_CST) & bit;
+
+	/* a standard signal that is already pending is not recorded twice (signal(7)) */
+	if (!(pending && canon_is_std(gsig)) && t->nq < LX_SIGQ_LEN) {
+		t->q[t->nq].sig = gsig;
+		t->q[t->nq].info = *info;
+		__atomic_store_n(&t->nq, t->nq + 1, __ATOMIC_SEQ_CST);
+	}
+	__atomic_or_fetch(&t->pending[(gsig - 1) / 64], bit, __ATOMIC_SEQ_CST);
+	if (!set_has(t->blocked, gsig))
+		t->sigflag = 1;
 	if (t->cpu)
 		cpu_exit(t->cpu);
+}
+
+/*
+ * Recompute the deliverable flag. Host signals are blocked meanwhile so a
+ * handler cannot set it between our look at the sets and our store.
+ */
+static void update_sigflag(struct lx_thread *t)
+{
+	sigset_t all, old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	t->sigflag = ((__atomic_load_n(&t->pending[0], __ATOMIC_SEQ_CST) & ~t->blocked[0]) ||
+		      (__atomic_load_n(&t->pending[1], __ATOMIC_SEQ_CST) & ~t->blocked[1]));
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+int lx_take_signal(struct lx_thread *t, const uint64_t set[2], siginfo_t *info)
+{
+	sigset_t all, old;
+	int sig = 0;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (unsigned i = 0; i < t->nq; i++) {
+		int s = t->q[i].sig;
+		if (!set_has(set, s))
+			continue;
+		sig = s;
+		*info = t->q[i].info;
+		memmove(&t->q[i], &t->q[i + 1], (t->nq - i - 1) * sizeof(t->q[0]));
+		t->nq--;
+		break;
+	}
+	if (sig) {
+		bool more = false;
+		for (unsigned i = 0; i < t->nq && !more; i++)
+			more = t->q[i].sig == sig;
+		if (!more)
+			__atomic_and_fetch(&t->pending[(sig - 1) / 64], ~(1ull << ((sig - 1) % 64)),
+					   __ATOMIC_SEQ_CST);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return sig;
+}
+
+/* Forget recorded instances of @gsig in @t (it became ignored). */
+static void discard_signal(struct lx_thread *t, int gsig)
+{
+	uint64_t set[2] = { 0, 0 };
+	siginfo_t info;
+
+	set_add(set, gsig);
+	while (lx_take_signal(t, set, &info))
+		;
 }
 
 static void host_signal(int hsig, siginfo_t *info, void *uc)
@@ -70,9 +140,11 @@ static void host_signal(int hsig, siginfo_t *info, void *uc)
 	struct lx_thread *t = lx_self;
 	int g = lx_sig_from_host(hsig);
 
-	(void)uc;
-	if (t && g > 0)
+	if (t && g > 0) {
 		record_signal(t, g, info);
+		if (t->sigflag)
+			lx_safe_syscall_fixup(uc);
+	}
 	errno = saved;
 }
 
@@ -227,6 +299,7 @@ void lx_set_blocked(struct lx_thread *t, const uint64_t set[2])
 	}
 	t->blocked[0] = s[0];
 	t->blocked[1] = s[1];
+	update_sigflag(t);
 	host_mask_for(s, &h);
 	pthread_sigmask(SIG_SETMASK, &h, NULL);
 }
@@ -499,6 +572,10 @@ void lx_process_signals(struct lx_thread *t)
 			t->sync_pending = false;
 			sync = true;
 		} else {
+			siginfo_t hi;
+			uint64_t want[2];
+
+			/* lowest-numbered deliverable signal first, as Linux does */
 			for (int w = 0; w < 2 && !sig; w++) {
 				uint64_t p = __atomic_load_n(&t->pending[w], __ATOMIC_SEQ_CST) &
 					     ~t->blocked[w];
@@ -507,9 +584,17 @@ void lx_process_signals(struct lx_thread *t)
 			}
 			if (!sig)
 				break;
-			__atomic_and_fetch(&t->pending[(sig - 1) / 64],
-					   ~(1ull << ((sig - 1) % 64)), __ATOMIC_SEQ_CST);
-			lx_siginfo_from_host(&si, &t->pending_info[sig]);
+			want[0] = want[1] = 0;
+			set_add(want, sig);
+			if (!lx_take_signal(t, want, &hi)) {
+				/* recorded but the queue overflowed: no details */
+				__atomic_and_fetch(&t->pending[(sig - 1) / 64],
+						   ~(1ull << ((sig - 1) % 64)), __ATOMIC_SEQ_CST);
+				memset(&hi, 0, sizeof(hi));
+				hi.si_signo = lx_sig_to_host(sig);
+				hi.si_code = SI_USER;
+			}
+			lx_siginfo_from_host(&si, &hi);
 			si.signo = sig;
 		}
 		deliver(t, sig, &si, sync);
@@ -520,6 +605,8 @@ void lx_process_signals(struct lx_thread *t)
 		lx_set_blocked(t, t->saved_mask);
 	}
 	t->restart = false;
+	if (t->sigflag)
+		update_sigflag(t);
 }
 
 /* ---- syscalls ---- */
@@ -588,14 +675,13 @@ LX_SYSCALL(rt_sigaction)
 		lx.sigact[sig] = nact;
 		update_host_action(sig, &nact);
 		/* signals that become ignored are discarded (POSIX) */
+		/*
+		 * (Other threads' recorded instances are dropped when they come to be
+		 * delivered: deliver() looks at the action then.)
+		 */
 		if (nact.handler == LX_SIG_IGN ||
-		    (nact.handler == LX_SIG_DFL && default_ignores(c))) {
-			pthread_mutex_lock(&lx.thread_lock);
-			for (struct lx_thread *o = lx.threads; o; o = o->next)
-				__atomic_and_fetch(&o->pending[(sig - 1) / 64],
-						   ~(1ull << ((sig - 1) % 64)), __ATOMIC_SEQ_CST);
-			pthread_mutex_unlock(&lx.thread_lock);
-		}
+		    (nact.handler == LX_SIG_DFL && default_ignores(c)))
+			discard_signal(t, sig);
 	}
 	pthread_mutex_unlock(&lx.sig_lock);
 	if (a[2] && put_action(a[2], &old) < 0)
@@ -726,16 +812,8 @@ LX_SYSCALL(rt_sigtimedwait)
 	if (a[2] && lx_get_timespec(a[2], &ts) < 0)
 		return -EFAULT;
 	/* already recorded by our handler? */
-	for (int w = 0; w < 2 && !g; w++) {
-		uint64_t p = __atomic_load_n(&t->pending[w], __ATOMIC_SEQ_CST) & set[w];
-		if (p)
-			g = w * 64 + __builtin_ctzll(p) + 1;
-	}
-	if (g) {
-		__atomic_and_fetch(&t->pending[(g - 1) / 64], ~(1ull << ((g - 1) % 64)),
-				   __ATOMIC_SEQ_CST);
-		info = t->pending_info[g];
-	} else {
+	g = lx_take_signal(t, set, &info);
+	if (!g) {
 		lx_sigset_to_host(set, &h);
 		hs = sigtimedwait(&h, &info, a[2] ? &ts : NULL);
 		if (hs < 0)

@@ -81,10 +81,10 @@ static int64_t do_clock_nanosleep(uint64_t *a, bool t64)
 
 	if (get_ts(a[2], &req, t64) < 0)
 		return -EFAULT;
-	r = clock_nanosleep((clockid_t)a[0], (int)a[1], &req, &rem);
-	if (r == EINTR && a[3] && !(a[1] & TIMER_ABSTIME))
+	r = (int)LX_SAFE(SYS_clock_nanosleep, (clockid_t)a[0], (int)a[1], &req, &rem, 0, 0);
+	if (r == -EINTR && a[3] && !(a[1] & TIMER_ABSTIME))
 		put_ts(a[3], &rem, t64);
-	return -r;
+	return r;
 }
 
 LX_SYSCALL(clock_nanosleep)

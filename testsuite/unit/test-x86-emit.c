@@ -387,6 +387,9 @@ START_TEST(test_arith_forms)
 			int s = (d * 7 + 3) & 15;
 			x86_imul_rr(B(), w, d, s);
 			check_one("imul %s, %s", reg(w, d), reg(w, s));
+			x86_imul_rm(B(), w, d, x86_m(s, 0x40));
+			check_one("imul %s, %sptr [%s + 0x40]", reg(w, d), w == 64 ? "qword " : "dword ",
+				  r64[s]);
 			x86_imul_rri(B(), w, d, s, 10);
 			check_one("imul %s, %s, 0xa", reg(w, d), reg(w, s));
 			x86_imul_rri(B(), w, d, s, 1000);
