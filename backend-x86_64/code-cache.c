@@ -44,22 +44,42 @@ static int map_views(int fd, bool fixed)
 	return 0;
 }
 
-static void cc_atfork_child(void)
-{
-	if (x86_cc.fd < 0)
-		return; /* a private mapping is copied on write already */
+static int cc_fork_fd = -1;
 
+static void cc_atfork_prepare(void)
+{
+	cc_fork_fd = -1;
+	if (x86_cc.fd < 0)
+		return;
 	int fd = memfd_create("morph-jit", MFD_CLOEXEC);
 	if (fd < 0 || ftruncate(fd, (off_t)x86_cc.size) < 0)
-		goto fail;
-	/* Copy what is used; the rest of a fresh memfd reads as zeroes. */
+		return;
 	size_t done = 0;
 	while (done < x86_cc.used) {
 		ssize_t n = pwrite(fd, x86_cc.rw + done, x86_cc.used - done, (off_t)done);
-		if (n <= 0)
-			goto fail;
+		if (n <= 0) {
+			close(fd);
+			return;
+		}
 		done += (size_t)n;
 	}
+	cc_fork_fd = fd;
+}
+
+static void cc_atfork_parent(void)
+{
+	if (cc_fork_fd >= 0)
+		close(cc_fork_fd);
+	cc_fork_fd = -1;
+}
+
+static void cc_atfork_child(void)
+{
+	if (x86_cc.fd < 0)
+		return;
+	int fd = cc_fork_fd;
+	if (fd < 0)
+		goto fail;
 	int old = x86_cc.fd;
 	if (map_views(fd, true) < 0)
 		goto fail;
@@ -95,7 +115,7 @@ int x86_cc_init(size_t size)
 	}
 	x86_cc.used = x86_cc.fixed_end = 0;
 	if (!atfork_done) {
-		pthread_atfork(NULL, NULL, cc_atfork_child);
+		pthread_atfork(cc_atfork_prepare, cc_atfork_parent, cc_atfork_child);
 		atfork_done = true;
 	}
 	return 0;

@@ -572,7 +572,7 @@ static void gen_ld_env(struct x86_cg *cg, const struct ir_op *op)
 	uint32_t mo = (uint32_t)op->args[2];
 	unsigned size = 1u << (mo & IR_MO_SIZE), w = op_width(op);
 	bool sign = mo & IR_MO_SIGN;
-	struct x86_mem m = x86_m(X86_ENV, off);
+	struct x86_mem m = x86_env(off);
 
 	x86_ra_env_access(cg, (uint32_t)off, size, false);
 	int r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
@@ -600,7 +600,7 @@ static void gen_st_env(struct x86_cg *cg, const struct ir_op *op)
 	int32_t off = (int32_t)op->args[1];
 	uint32_t mo = (uint32_t)op->args[2];
 	unsigned size = 1u << (mo & IR_MO_SIZE);
-	struct x86_mem m = x86_m(X86_ENV, off);
+	struct x86_mem m = x86_env(off);
 	int32_t imm;
 
 	x86_ra_env_access(cg, (uint32_t)off, size, true);
@@ -885,7 +885,7 @@ struct arg_src {
 static void arg_to_reg(struct x86_cg *cg, const struct arg_src *s, int dst)
 {
 	switch (s->kind) {
-	case 0: x86_mov_rr(&cg->b, 64, dst, X86_ENV); break;
+	case 0: x86_env_ptr(&cg->b, dst); break;
 	case 1: x86_mov_rr(&cg->b, 64, dst, s->reg); break;
 	case 2: x86_load(&cg->b, x86_temp_width(cg, s->t), dst, x86_ra_home(cg, s->t)); break;
 	default: x86_mov_ri(&cg->b, dst, cg->ir->temps[s->t].value); break;
@@ -1161,7 +1161,7 @@ static bool fuse_address(struct x86_cg *cg, unsigned i)
 
 static void store_pc(struct x86_cg *cg, uint64_t pc)
 {
-	struct x86_mem m = x86_m(X86_ENV, (int32_t)cg->ir->pc_offset);
+	struct x86_mem m = x86_env((int32_t)cg->ir->pc_offset);
 
 	if ((int64_t)pc == (int32_t)pc) {
 		x86_store_imm(&cg->b, 64, m, (int32_t)pc);
@@ -1179,10 +1179,10 @@ static void gen_slow(struct x86_cg *cg, const struct x86_slow *s)
 	switch (s->kind) {
 	case X86_SLOW_UNALIGNED:
 		/* globals are in env already (synced before every memory op) */
-		x86_store(b, 64, x86_m(X86_ENV, ENV_OFF(fault_addr)), X86_ADDR);
-		x86_store_imm(b, 32, x86_m(X86_ENV, ENV_OFF(fault_is_write)), s->is_write);
+		x86_store(b, 64, x86_env(ENV_OFF(fault_addr)), X86_ADDR);
+		x86_store_imm(b, 32, x86_env(ENV_OFF(fault_is_write)), s->is_write);
 		store_pc(cg, s->pc);
-		x86_mov_rr(b, 64, X86_RDI, X86_ENV);
+		x86_env_ptr(b, X86_RDI);
 		x86_mov_ri(b, X86_RSI, (uint32_t)EXCP_BUS);
 		x86_call_abs(b, (const void *)cpu_loop_exit, cg->rx_delta, X86_RAX);
 		x86_ud2(b);
@@ -1205,7 +1205,7 @@ bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx)
 	x86_ra_begin(cg);
 
 	/* TB entry: leave at once if the hart was asked to (DESIGN.md 2.4) */
-	x86_alu_mi(b, X86_CMP, 32, x86_m(X86_ENV, ENV_OFF(exit_request)), 0);
+	x86_alu_mi(b, X86_CMP, 32, x86_env(ENV_OFF(exit_request)), 0);
 	cg->exit_req_disp = (uint32_t)x86_jcc32(b, X86_CC_NE, (size_t)-1);
 
 	cg->fuse_t = IR_TEMP_NONE;

@@ -120,7 +120,7 @@ struct x86_mem x86_ra_home(struct x86_cg *cg, ir_temp t)
 	struct x86_temp *x = &cg->t[t];
 
 	if (ti->kind == IR_TEMP_GLOBAL)
-		return x86_m(X86_ENV, (int32_t)ti->env_offset);
+		return x86_env((int32_t)ti->env_offset);
 	if (x->slot < 0)
 		x->slot = (int16_t)cg->nslots++;
 	return x86_m(X86_RSP, X86_FRAME_SLOT0 + 8 * x->slot);

@@ -51,7 +51,7 @@ void x86_emit_goto_tb(struct x86_cg *cg, unsigned slot, uint64_t pc)
 	cg->tb->jmp_pc[slot] = pc;
 
 	/* Not chained (yet): store the target pc and return (tb | slot). */
-	struct x86_mem m = x86_m(X86_ENV, (int32_t)cg->ir->pc_offset);
+	struct x86_mem m = x86_env((int32_t)cg->ir->pc_offset);
 	if ((int64_t)pc == (int32_t)pc) {
 		x86_store_imm(b, 64, m, (int32_t)pc);
 	} else {
@@ -68,19 +68,19 @@ void x86_emit_lookup_and_goto(struct x86_cg *cg)
 
 	/* rcx = tb_jmp_cache_hash(pc): bits 1..12 of pc xor bits 13..24 */
 	_Static_assert(TB_JMP_CACHE_BITS == 12, "the probe below hard-codes the hash");
-	x86_load(b, 64, X86_RAX, x86_m(X86_ENV, pc_off));
+	x86_load(b, 64, X86_RAX, x86_env(pc_off));
 	x86_mov_rr(b, 32, X86_RCX, X86_RAX);
 	x86_shift_ri(b, X86_SHR, 32, X86_RCX, 1);
 	x86_mov_rr(b, 32, X86_RDX, X86_RCX);
 	x86_shift_ri(b, X86_SHR, 32, X86_RDX, TB_JMP_CACHE_BITS);
 	x86_alu_rr(b, X86_XOR, 32, X86_RCX, X86_RDX);
 	x86_alu_ri(b, X86_AND, 32, X86_RCX, TB_JMP_CACHE_SIZE - 1);
-	x86_load(b, 64, X86_RDX, x86_mi(X86_ENV, X86_RCX, 8, ENV_OFF(jmp_cache)));
+	x86_load(b, 64, X86_RDX, x86_mi(X86_ENV, X86_RCX, 8, ENV_OFF(jmp_cache) - X86_ENV_BIAS));
 	x86_test_rr(b, 64, X86_RDX, X86_RDX);
 	size_t miss1 = x86_jcc8(b, X86_CC_E);
 	x86_alu_rm(b, X86_CMP, 64, X86_RAX, x86_m(X86_RDX, offsetof(struct tb, pc)));
 	size_t miss2 = x86_jcc8(b, X86_CC_NE);
-	x86_load(b, 32, X86_RAX, x86_m(X86_ENV, ENV_OFF(tb_flags)));
+	x86_load(b, 32, X86_RAX, x86_env(ENV_OFF(tb_flags)));
 	x86_alu_rm(b, X86_CMP, 32, X86_RAX, x86_m(X86_RDX, offsetof(struct tb, flags)));
 	size_t miss3 = x86_jcc8(b, X86_CC_NE);
 	_Static_assert(sizeof(((struct tb *)0)->invalid) == 1, "invalid is tested as a byte");
@@ -108,9 +108,9 @@ static int gen_fixed_code(void)
 	for (unsigned i = 0; i < sizeof(saved_regs); i++)
 		x86_push(&b, saved_regs[i]);
 	x86_alu_ri(&b, X86_SUB, 64, X86_RSP, X86_FRAME_SIZE);
-	x86_mov_rr(&b, 64, X86_ENV, X86_RDI);
-	x86_load(&b, 64, X86_GBASE, x86_m(X86_ENV, ENV_OFF(guest_base)));
-	x86_load(&b, 64, X86_GMASK, x86_m(X86_ENV, ENV_OFF(guest_mask)));
+	x86_lea(&b, 64, X86_ENV, x86_m(X86_RDI, X86_ENV_BIAS));
+	x86_load(&b, 64, X86_GBASE, x86_m(X86_RDI, ENV_OFF(guest_base)));
+	x86_load(&b, 64, X86_GMASK, x86_m(X86_RDI, ENV_OFF(guest_mask)));
 	x86_jmp_r(&b, X86_RSI);
 
 	x86_nop(&b, (unsigned)(-x86_off(&b) & 15));

@@ -25,6 +25,25 @@
 #define X86_GMASK X86_R15
 #define X86_ADDR X86_R11 /* guest address of a memory op */
 
+/*
+ * rbp points X86_ENV_BIAS bytes into env: the frontend's registers, which
+ * follow struct cpu (32 KiB with the jump cache), are then reached with
+ * 8-bit displacements instead of 32-bit ones.
+ */
+#define X86_ENV_BIAS ((int32_t)sizeof(struct cpu) + 128)
+
+/** x86_env() - the operand for env byte offset @off. */
+static inline struct x86_mem x86_env(int32_t off)
+{
+	return x86_m(X86_ENV, off - X86_ENV_BIAS);
+}
+
+/** x86_env_ptr() - dst = env (the struct cpu pointer helpers get). */
+static inline void x86_env_ptr(struct x86_buf *b, int dst)
+{
+	x86_lea(b, 64, dst, x86_m(X86_ENV, -X86_ENV_BIAS));
+}
+
 #define X86_RBIT(r) (1u << (r))
 #define X86_ALLOC_MASK                                                               \
 	(X86_RBIT(X86_RBX) | X86_RBIT(X86_R12) | X86_RBIT(X86_R13) | X86_RBIT(X86_RSI) |   \

@@ -24,6 +24,7 @@ import math
 import os
 import platform
 import re
+import resource
 import shlex
 import shutil
 import statistics
@@ -48,40 +49,49 @@ TITLES = {
 DEBIAN_PKGS = ["xz-utils", "lua5.4", "python3", "sqlite3", "7zip"]
 
 
-def kernel(name, args, desc):
-	return {"name": name, "kind": "kernel", "src": name + ".c", "args": args, "desc": desc}
-
-
-def debian(name, pkg, prog, args, desc):
-	return {"name": name, "kind": "debian", "pkg": pkg, "prog": prog, "args": args,
+def kernel(name, args, quick, desc):
+	return {"name": name, "kind": "kernel", "src": name + ".c", "args": args, "quick": quick,
 		"desc": desc}
 
 
-# Sizes: the kernels take ~0.2-0.5 s natively on a 2.5 GHz Xeon; the Debian programs a
-# little more. {w} is the scratch directory, {b} this directory.
+def debian(name, pkg, prog, args, quick, desc):
+	return {"name": name, "kind": "debian", "pkg": pkg, "prog": prog, "args": args,
+		"quick": quick, "desc": desc}
+
+
+# Full sizes take ~0.2-0.6 s natively on this 2.5 GHz Xeon (--quick: about 4x less).
+# In arguments, {w} is the scratch directory and {b} this directory; {w}/text-NNNk.txt is
+# generated text of NNN KiB (gen_text).
 WORKLOADS = [
-	kernel("sort", ["2000000"], "quicksort of 2M pseudo-random 64-bit integers"),
-	kernel("sha256", ["8"], "our SHA-256 over an 8 MiB generated buffer, 4 chained passes"),
-	kernel("nbody", ["1000000"], "5-body simulation in double, 1M steps (sqrt, div)"),
-	kernel("matmul", ["256"], "256x256 double matrix multiply, 3 times"),
-	kernel("vm", ["100000"], "switch-dispatch bytecode VM: Collatz and a sieve"),
-	kernel("strmem", ["100"], "strlen/memcpy/memmove/memcmp/strchr/memset, 100 rounds"),
-	debian("xz", "xz-utils", "usr/bin/xz", ["-6", "-T1", "-c", "{w}/text-1m.txt"],
-	       "xz -6 -T1 compressing a 1 MiB generated text to stdout"),
-	debian("lua", "lua5.4", "usr/bin/lua5.4", ["{b}/workloads/cpu.lua"],
+	kernel("sort", ["2000000"], ["500000"], "quicksort of 2M pseudo-random 64-bit integers"),
+	kernel("sha256", ["6"], ["2"], "our SHA-256 over a 6 MiB generated buffer, 4 chained passes"),
+	kernel("nbody", ["1000000"], ["250000"],
+	       "5-body simulation in double, 1M steps (sqrt, div)"),
+	kernel("matmul", ["256"], ["160"], "256x256 double matrix multiply, 3 times"),
+	kernel("vm", ["100000"], ["25000"], "switch-dispatch bytecode VM: Collatz and a sieve"),
+	kernel("strmem", ["100"], ["25"],
+	       "strlen/memcpy/memmove/memcmp/strchr/memset, 100 rounds"),
+	debian("xz", "xz-utils", "usr/bin/xz", ["-6", "-T1", "-c", "{w}/text-512k.txt"],
+	       ["-6", "-T1", "-c", "{w}/text-128k.txt"],
+	       "xz -6 -T1 compressing 512 KiB of generated text to stdout"),
+	debian("lua", "lua5.4", "usr/bin/lua5.4", ["{b}/workloads/cpu.lua", "3"],
+	       ["{b}/workloads/cpu.lua", "1"],
 	       "lua5.4: recursion, integer/float loops, tables, strings"),
-	debian("python", "python3", "usr/bin/python3.13", ["{b}/workloads/cpu.py"],
+	debian("python", "python3", "usr/bin/python3.13", ["{b}/workloads/cpu.py", "4"],
+	       ["{b}/workloads/cpu.py", "1"],
 	       "python3.13: calls, int loops, dict/str work, sort, objects"),
-	debian("sqlite", "sqlite3", "usr/bin/sqlite3", [":memory:", ".read {b}/workloads/sqlite.sql"],
-	       "sqlite3 :memory: 120k-row insert in a transaction, index, group-by, join"),
+	debian("sqlite", "sqlite3", "usr/bin/sqlite3",
+	       [":memory:", "CREATE TEMP TABLE param AS SELECT 60000 AS n",
+		".read {b}/workloads/sqlite.sql"],
+	       [":memory:", "CREATE TEMP TABLE param AS SELECT 15000 AS n",
+		".read {b}/workloads/sqlite.sql"],
+	       "sqlite3 :memory: 60k-row insert in a transaction, index, group-by, join"),
 	# usr/bin/7za is a shell script; the binary is the standalone 7za (no 7z.so plugin).
 	debian("7z", "7zip", "usr/lib/7zip/7za",
-	       ["a", "-tbzip2", "-mx=5", "-mmt=1", "-an", "-so", "{w}/text-2m.txt"],
-	       "7-Zip (7za): bzip2 (BWT) compression of a 2 MiB text to stdout, one thread"),
+	       ["a", "-tbzip2", "-mx=5", "-mmt=1", "-an", "-so", "{w}/text-1024k.txt"],
+	       ["a", "-tbzip2", "-mx=5", "-mmt=1", "-an", "-so", "{w}/text-256k.txt"],
+	       "7-Zip (7za): bzip2 (BWT) compression of 1 MiB of text to stdout, one thread"),
 ]
-
-TEXT_MIB = 1		# xz input (xz -6 manages ~1 MiB/s of this text natively)
-TEXT_7Z_MIB = 2		# 7z input
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,7 +269,7 @@ class Setup:
 def command(s, w, runner):
 	"""argv for WORKLOAD under RUNNER, or None if that runner cannot run it here."""
 	subst = {"w": s.work, "b": BENCH}
-	args = [a.format(**subst) for a in w["args"]]
+	args = [a.format(**subst) for a in w["quick" if s.quick else "args"]]
 	if w["kind"] == "kernel":
 		native, guest = s.kernels.get(w["name"], (None, None))
 		if runner == "native":
@@ -306,27 +316,33 @@ def bench_env(work):
 
 
 def check_run(cmd, work, timeout, env):
-	"""One run with the output captured: (status, sha256, seconds, detail)."""
+	"""One run with the output captured: a dict with status, sha256, detail and the
+	sample (wall, user, sys) in seconds."""
 	out_path = os.path.join(work, "out.tmp")
+	ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
 	t0 = time.perf_counter()
 	try:
 		with open(out_path, "wb") as out:
 			r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=out,
 					   stderr=subprocess.PIPE, timeout=timeout, env=env, cwd=work)
 	except subprocess.TimeoutExpired:
-		return "timeout", None, None, "no result after %d s" % timeout
+		return {"status": "timeout", "detail": "no result after %d s" % timeout}
 	except OSError as e:
-		return "fail", None, None, str(e)
+		return {"status": "fail", "detail": str(e)}
 	dt = time.perf_counter() - t0
+	ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+	sample = (dt, ru1.ru_utime - ru0.ru_utime, ru1.ru_stime - ru0.ru_stime)
 	with open(out_path, "rb") as f:
 		data = f.read()
-	digest = hashlib.sha256(data).hexdigest()
+	res = {"status": "ok", "sha256": hashlib.sha256(data).hexdigest(), "sample": sample,
+	       "detail": "%d bytes of output" % len(data)}
 	if r.returncode:
 		err = r.stderr.decode(errors="replace").strip().splitlines()
 		why = "exit status %d" % r.returncode if r.returncode > 0 else \
 			"killed by signal %d" % -r.returncode
-		return "fail", digest, dt, why + (": " + err[-1][:160] if err else "")
-	return "ok", digest, dt, "%d bytes of output" % len(data)
+		res["status"] = "fail"
+		res["detail"] = why + (": " + err[-1][:160] if err else "")
+	return res
 
 
 # ---------------------------------------------------------------------------------------------
@@ -354,7 +370,7 @@ def time_workload(s, w, cmds, checks, args, env):
 	slow drift of the shared machine's load hits all runners alike."""
 	want = {}
 	for n in cmds:
-		dt = checks[n][2]
+		dt = checks[n]["sample"][0]
 		if args.budget and dt * args.runs > args.budget:
 			want[n] = int(args.budget // dt)
 		else:
@@ -437,19 +453,48 @@ def host_info(s):
 	]
 
 
-def summarize(results):
-	"""Per-workload ratios (w["ratios"]) and their geometric means."""
+def summarize(results, metric):
+	"""Per-workload ratios of METRIC ("wall" or "cpu" medians) and their geometric means:
+	({workload: {ratio: value}}, {ratio: geomean})."""
+	per = {}
 	for w in results:
-		med = w["median"]
+		med = w["median"][metric]
 
 		def ratio(a, b):
 			return med[a] / med[b] if med.get(a) and med.get(b) else None
-		w["ratios"] = {"qm": ratio("qemu", "morph"), "mn": ratio("morph", "native"),
-			       "im": ratio("interp", "morph")}
-	return {k: geomean([w["ratios"][k] for w in results]) for k in ("qm", "mn", "im")}
+		per[w["name"]] = {"qm": ratio("qemu", "morph"), "mn": ratio("morph", "native"),
+				  "im": ratio("interp", "morph")}
+	return per, {k: geomean([p[k] for p in per.values()]) for k in ("qm", "mn", "im")}
 
 
-def write_report(s, args, results, gm, cg, path):
+def summary_table(results, cols, metric):
+	"""Markdown lines: one row per workload, the ratios, geometric means at the bottom."""
+	per, gm = summarize(results, metric)
+	head = ["workload"] + [TITLES[r] for r in cols] + ["qemu/morph", "morph/native",
+							   "interp/morph"]
+	lines = ["| " + " | ".join(head) + " |",
+		 "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"]
+	for w in results:
+		row = [w["name"]]
+		for r in cols:
+			st = w["status"].get(r)
+			if st == "ok":
+				row.append(fmt_s(w["median"][metric][r]) +
+					   ("*" if w["check_only"].get(r) else ""))
+			else:
+				row.append(st or "n/a")
+		row += [fmt_r(per[w["name"]][k]) for k in ("qm", "mn", "im")]
+		lines.append("| " + " | ".join(row) + " |")
+	n = len(results)
+	cells = ["**%s** (%d/%d)" % (fmt_r(gm[k]), sum(1 for p in per.values() if p[k]), n)
+		 for k in ("qm", "mn", "im")]
+	lines.append("| **geometric mean** |" + " |" * len(cols) + " " + " | ".join(cells) +
+		     " |")
+	lines.append("")
+	return lines, gm
+
+
+def write_report(s, args, results, cg, path):
 	lines = []
 	header = os.path.join(BENCH, "performance-header.md")
 	if os.path.exists(header):
@@ -458,9 +503,11 @@ def write_report(s, args, results, gm, cg, path):
 	lines.append("<!-- Everything below is generated by bench/run.py; edit "
 		     "bench/performance-header.md for the text above. -->\n")
 	lines.append("## Results\n")
-	lines.append("Run: `%s` (%d timed run(s) per cell at most, per-cell budget %s s).\n" % (
-		" ".join(["bench/run.py"] + sys.argv[1:]), args.runs,
-		args.budget if args.budget else "none"))
+	lines.append("Run: `%s`: %s inputs, at most %d timed run(s) per cell, per-cell budget "
+		     "%s s.\n" % (" ".join(["bench/run.py"] + sys.argv[1:]),
+				  "quick (about 4x smaller than described below)" if args.quick
+				  else "full-size", args.runs,
+				  "%g" % args.budget if args.budget else "none"))
 	lines.append("| | |\n|---|---|")
 	for k, v in host_info(s):
 		lines.append("| %s | %s |" % (k, v.replace("|", "\\|")))
@@ -470,38 +517,22 @@ def write_report(s, args, results, gm, cg, path):
 	lines.append("### Summary: median wall-clock seconds\n")
 	lines.append("Lower is better. Ratios: qemu/morph > 1 means morph is faster than QEMU; "
 		     "morph/native is the slowdown against the host; interp/morph is how much "
-		     "the JIT gains over the interpreter. `fail`: crashed, timed out or printed "
-		     "a different result (see the details). `*`: only the check run was timed "
-		     "(the runner was slower than the per-cell budget).\n")
-	head = ["workload"] + [TITLES[r] for r in cols] + ["qemu/morph", "morph/native",
-							   "interp/morph"]
-	lines.append("| " + " | ".join(head) + " |")
-	lines.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
-	for w in results:
-		med = w["median"]
-		row = [w["name"]]
-		for r in cols:
-			st = w["status"].get(r)
-			if st == "ok":
-				row.append(fmt_s(med[r]) + ("*" if w["check_only"].get(r) else ""))
-			elif st is None:
-				row.append("n/a")
-			else:
-				row.append(st)
-		row += [fmt_r(w["ratios"][k]) for k in ("qm", "mn", "im")]
-		lines.append("| " + " | ".join(row) + " |")
-	ratios = {k: [w["ratios"][k] for w in results if w["ratios"][k]] for k in gm}
-	n = len(results)
-	lines.append("| **geometric mean** |" + " |" * len(cols) +
-		     " **%s** (%d/%d) | **%s** (%d/%d) | **%s** (%d/%d) |" % (
-			     fmt_r(gm["qm"]), len(ratios["qm"]), n, fmt_r(gm["mn"]),
-			     len(ratios["mn"]), n, fmt_r(gm["im"]), len(ratios["im"]), n))
-	lines.append("")
-	lines.append("Targets (issue 2): geomean qemu/morph >= 1.5 -> %s; morph/native <= 3 -> %s; "
-		     "interp/morph >= 5 -> %s.\n" % tuple(
-			     "n/a" if gm[k] is None else ("met" if ok(gm[k]) else "not met")
+		     "the JIT gains over the interpreter. `fail`/`timeout`: crashed or took too "
+		     "long, `wrong`: printed a different result (see the details); such cells "
+		     "are not timed. `*`: only the check run was timed (the runner was slower "
+		     "than the per-cell budget).\n")
+	table, gm = summary_table(results, cols, "wall")
+	lines += table
+	lines.append("Targets (issue 2), on wall-clock medians: geomean qemu/morph >= 1.5: %s; "
+		     "morph/native <= 3: %s; interp/morph >= 5: %s.\n" % tuple(
+			     "n/a" if gm[k] is None else ("**met**" if ok(gm[k]) else "**not met**")
 			     for k, ok in (("qm", lambda x: x >= 1.5), ("mn", lambda x: x <= 3),
 					   ("im", lambda x: x >= 5))))
+	lines.append("### Summary: median CPU seconds (user + system)\n")
+	lines.append("The same runs, counting the CPU time the process used instead of the "
+		     "elapsed time: less sensitive to other jobs taking turns on the two "
+		     "cores.\n")
+	lines += summary_table(results, cols, "cpu")[0]
 	if s.debian_versions:
 		lines.append("Debian trixie packages (the same version for riscv64 and amd64):\n")
 		lines.append("| package | riscv64 | amd64 |\n|---|---|---|")
@@ -526,10 +557,10 @@ def write_report(s, args, results, gm, cg, path):
 		lines.append("")
 
 	lines.append("### Per workload\n")
-	lines.append("Median, min and max wall-clock seconds over the timed runs, user and system "
-		     "CPU seconds (means from hyperfine), and the number of timed runs. The "
-		     "check run (output captured and compared with the native run's) is not "
-		     "counted, except where marked `*`.\n")
+	lines.append("Median, min and max wall-clock seconds over the timed runs, median user and "
+		     "system CPU seconds, and the number of timed runs. The check run (output "
+		     "captured and compared with the native run's) is not counted, except where "
+		     "marked `*`.\n")
 	for w in results:
 		lines.append("#### %s\n" % w["name"])
 		lines.append(w["desc"] + ".\n")
@@ -543,8 +574,7 @@ def write_report(s, args, results, gm, cg, path):
 					TITLES[r], st or "n/a", w["detail"].get(r, "")))
 				continue
 			walls = [x[0] for x in sm]
-			cpu = [fmt_s(statistics.mean(x[i] for x in sm)) if sm[0][i] is not None
-			       else "-" for i in (1, 2)]
+			cpu = [fmt_s(statistics.median(x[i] for x in sm)) for i in (1, 2)]
 			lines.append("| %s | %s | %s | %s | %s | %s | %d%s | ok |" % (
 				TITLES[r], fmt_s(statistics.median(walls)), fmt_s(min(walls)),
 				fmt_s(max(walls)), cpu[0], cpu[1], len(sm),
@@ -562,16 +592,19 @@ def write_report(s, args, results, gm, cg, path):
 	log("wrote " + path)
 
 
-def print_summary(results, gm, cols):
+def print_summary(results, cols):
 	print("%-8s " % "workload" + " ".join("%14s" % TITLES[r] for r in cols))
 	for w in results:
 		cells = []
 		for r in cols:
 			st = w["status"].get(r)
-			cells.append("%14s" % (fmt_s(w["median"][r]) if st == "ok" else (st or "n/a")))
+			cells.append("%14s" % (fmt_s(w["median"]["wall"][r]) if st == "ok" else
+					       (st or "n/a")))
 		print("%-8s " % w["name"] + " ".join(cells))
-	print("geomean qemu/morph %s  morph/native %s  interp/morph %s" % (
-		fmt_r(gm["qm"]), fmt_r(gm["mn"]), fmt_r(gm["im"])))
+	for metric in ("wall", "cpu"):
+		gm = summarize(results, metric)[1]
+		print("geomean (%s) qemu/morph %s  morph/native %s  interp/morph %s" % (
+			metric, fmt_r(gm["qm"]), fmt_r(gm["mn"]), fmt_r(gm["im"])))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -582,7 +615,7 @@ def parse_args():
 		description="Benchmark morph (JIT and --interp) against qemu-riscv64 and native "
 			    "x86-64; writes docs/performance.md.")
 	p.add_argument("--quick", action="store_true",
-		       help="smoke run: 1 timed run per cell, 10 s per-cell budget")
+		       help="smoke run: ~4x smaller inputs, 1 timed run per cell, 10 s budget")
 	p.add_argument("--runs", type=int, default=5,
 		       help="timed runs per runner and workload (default 5)")
 	p.add_argument("--warmup", type=int, default=0,
@@ -685,17 +718,19 @@ def main():
 							 not args.no_fetch)
 		for pkg in pkgs + ["libc6"]:
 			s.debian_versions[pkg] = (deb_version("riscv64", pkg), deb_version("amd64", pkg))
-		if any(w["name"] == "xz" for w in selected):
-			gen_text(os.path.join(s.work, "text-1m.txt"), TEXT_MIB << 20, 0x5EED)
-		if any(w["name"] == "7z" for w in selected):
-			gen_text(os.path.join(s.work, "text-2m.txt"), TEXT_7Z_MIB << 20, 0xB2)
+	s.quick = args.quick
+	for w in selected:
+		for a in w["quick" if s.quick else "args"]:
+			m = re.search(r"text-(\d+)k\.txt$", a)
+			if m:
+				gen_text(a.format(w=s.work), int(m.group(1)) << 10, int(m.group(1)))
 
 	results, cg = [], {}
 	t_start = time.time()
 	for w in selected:
 		cmds = {r: command(s, w, r) for r in args.runners}
 		res = {"name": w["name"], "desc": w["desc"], "cmds": cmds, "status": {},
-		       "detail": {}, "samples": {}, "median": {r: None for r in RUNNERS},
+		       "detail": {}, "samples": {}, "median": {"wall": {}, "cpu": {}},
 		       "check_only": {}}
 		# Check runs: everyone's output must match the native one (or QEMU's if the
 		# native one is unavailable).
@@ -705,20 +740,21 @@ def main():
 				res["status"][r] = "n/a"
 				res["detail"][r] = "not available (see the log)"
 				continue
-			checks[r] = check_run(cmds[r], s.work, args.timeout, env)
-			log("%-7s %-7s %-7s %s%s" % (w["name"], r, checks[r][0],
-						     fmt_s(checks[r][2]) + " s, " if checks[r][2]
-						     else "", checks[r][3]))
+			c = checks[r] = check_run(cmds[r], s.work, args.timeout, env)
+			log("%-7s %-7s %-7s %s%s" % (w["name"], r, c["status"],
+						     fmt_s(c["sample"][0]) + " s, " if "sample" in c
+						     else "", c["detail"]))
 		ref = None
 		for r in ("native", "qemu"):
-			if checks.get(r, ("",))[0] == "ok":
-				ref = (r, checks[r][1])
+			if r in checks and checks[r]["status"] == "ok":
+				ref = (r, checks[r]["sha256"])
 				break
 		good = {}
-		for r, (st, digest, dt, detail) in checks.items():
-			if st == "ok" and ref and digest != ref[1]:
+		for r, c in checks.items():
+			st, detail = c["status"], c["detail"]
+			if st == "ok" and ref and c["sha256"] != ref[1]:
 				st, detail = "wrong", "output differs from %s's (sha256 %s vs %s)" % (
-					ref[0], digest[:12], ref[1][:12])
+					ref[0], c["sha256"][:12], ref[1][:12])
 				log("%s: %s gives a WRONG ANSWER: %s" % (w["name"], r, detail))
 			elif st == "ok" and not ref:
 				st, detail = "fail", "no reference output (native and qemu failed)"
@@ -732,10 +768,10 @@ def main():
 			sm = res["samples"].get(r) or []
 			if not sm:
 				# Too slow for the budget (or timing disabled): the check run's time.
-				sm = [(checks[r][2], None, None)]
-				res["samples"][r] = sm
+				sm = res["samples"][r] = [checks[r]["sample"]]
 				res["check_only"][r] = True
-			res["median"][r] = statistics.median(x[0] for x in sm)
+			res["median"]["wall"][r] = statistics.median(x[0] for x in sm)
+			res["median"]["cpu"][r] = statistics.median(x[1] + x[2] for x in sm)
 		results.append(res)
 		if w["name"] in args.callgrind:
 			cg[w["name"]] = {}
@@ -744,10 +780,9 @@ def main():
 				cg[w["name"]][r] = callgrind(s, w, good[r], env)
 	log("finished in %.0f s" % (time.time() - t_start))
 
-	gm = summarize(results)
 	if not args.no_report:
-		write_report(s, args, results, gm, cg, args.output)
-	print_summary(results, gm, [r for r in RUNNERS if r in args.runners])
+		write_report(s, args, results, cg, args.output)
+	print_summary(results, [r for r in RUNNERS if r in args.runners])
 	return 0
 
 

@@ -1,7 +1,8 @@
 -- CPU-bound Lua 5.4 workload for bench/run.py: recursion, integer and float loops, table
 -- (hash and array part) traffic, string building and pattern matching. Deterministic:
 -- prints the same lines on every host and guest.
-local scale = tonumber(arg and arg[1]) or 1
+-- usage: lua5.4 cpu.lua [UNITS]: the loops scale linearly with UNITS (default 4).
+local units = math.tointeger(tonumber(arg and arg[1])) or 4
 
 local function fib(n)
 	if n < 2 then return n end
@@ -63,8 +64,8 @@ local function leibniz(n)
 	return 4 * s
 end
 
-print("fib", fib(27 + (scale > 1 and 1 or 0)))
-print("lcg", lcg_sum(3000000 * scale))
-print("words", words(400000 * scale))
-print("strings", strings(150000 * scale))
-print("leibniz", string.format("%.12f", leibniz(2000000 * scale)))
+print("fib", fib(22 + units))
+print("lcg", lcg_sum(400000 * units))
+print("words", words(50000 * units))
+print("strings", strings(20000 * units))
+print("leibniz", string.format("%.12f", leibniz(250000 * units)))

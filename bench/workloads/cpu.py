@@ -3,7 +3,8 @@
 # PYTHONHASHSEED=0; nothing here depends on set or dict-of-hash ordering anyway).
 import sys
 
-scale = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+# usage: python3 cpu.py [UNITS]: the loops scale linearly with UNITS (default 4).
+units = int(sys.argv[1]) if len(sys.argv) > 1 else 4
 
 
 def fib(n):
@@ -62,8 +63,8 @@ def shapes(n):
     return sum(o.area() for o in objs)
 
 
-print("fib", fib(24 + (1 if scale > 1 else 0)))
-print("lcg", lcg_sum(300000 * scale))
-print("words", words(200000 * scale))
-print("strings", strings(100000 * scale))
-print("shapes", shapes(200000 * scale))
+print("fib", fib(18 + units))
+print("lcg", lcg_sum(40000 * units))
+print("words", words(25000 * units))
+print("strings", strings(12000 * units))
+print("shapes", shapes(25000 * units))

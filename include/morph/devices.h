@@ -21,8 +21,9 @@
  *	plic = plic_new(bus, 0xc000000, 96, 2 * nharts, ctx_lines); // ctx 2h: M, 2h+1: S
  *	uart16550_new(bus, 0x10000000, 0, plic_input(plic, 10), chr);
  *	goldfish_rtc_new(bus, 0x101000, plic_input(plic, 11), loop);
- *	virtio_blk_new(bus, 0x10008000, plic_input(plic, 8), bd);  // slots 0x10001000 + 0x1000*i,
- *	virtio_net_new(bus, 0x10007000, plic_input(plic, 7), nd, NULL); // irq 1 + i
+ *	// virtio slot i (0..7) at 0x10001000 + 0x1000 * i, PLIC source 1 + i:
+ *	virtio_blk_new(bus, 0x10001000, plic_input(plic, 1), bd);
+ *	virtio_net_new(bus, 0x10002000, plic_input(plic, 2), nd, NULL);
  *	ioloop_start(loop); ... run harts ...; ioloop_stop(loop); bus_free(bus);
  */
 #ifndef MORPH_DEVICES_H
@@ -242,7 +243,10 @@ int dev_fdt_plic(void *fdt, int parent, uint64_t base, unsigned nsources,
 		 const uint32_t *intc, unsigned nharts, uint32_t phandle);
 int dev_fdt_goldfish_rtc(void *fdt, int parent, uint64_t base, uint32_t plic_phandle,
 			 uint32_t irq);
-/* the test device (with @phandle) plus /poweroff and /reboot syscon nodes under the root */
+/*
+ * the test device (with @phandle) plus /poweroff and /reboot syscon nodes under
+ * the root; those move later nodes, so node offsets taken before are stale
+ */
 int dev_fdt_sifive_test(void *fdt, int parent, uint64_t base, uint32_t phandle);
 int dev_fdt_virtio_mmio(void *fdt, int parent, uint64_t base, uint32_t plic_phandle,
 			uint32_t irq);

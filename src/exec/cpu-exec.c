@@ -114,8 +114,8 @@ int cpu_exec(struct cpu *cpu)
 void tb_request_flush(void)
 {
 	exec_state.flush_pending = 1;
-	if (current_cpu)
-		cpu_exit(current_cpu);
+	/* Every hart must leave guest code before the flush can run. */
+	exec_exit_all_cpus();
 }
 
 void tb_flush_all(void)

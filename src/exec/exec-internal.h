@@ -32,6 +32,9 @@ enum exec_trace_point { EXEC_TRACE_IR_BEFORE, EXEC_TRACE_IR_AFTER, EXEC_TRACE_CO
 extern void (*exec_trace_hook)(enum exec_trace_point where, struct cpu *cpu, struct tb *tb,
 			       struct ir_ctx *ctx);
 
+/* exec.c: cpu_exit() on every live hart */
+void exec_exit_all_cpus(void);
+
 /* tb-cache.c */
 void tb_cache_init(void);
 struct tb *tb_gen_code(struct cpu *cpu, uint64_t pc, uint32_t flags);

@@ -17,6 +17,78 @@ void (*exec_trace_hook)(enum exec_trace_point where, struct cpu *cpu, struct tb 
 
 void ir_core_helpers_register(void);
 
+/* Every live hart, so a flush can make all of them leave guest code. */
+static struct cpu *all_cpus[4096];
+static unsigned ncpus;
+static pthread_mutex_t cpus_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void exec_exit_all_cpus(void)
+{
+	pthread_mutex_lock(&cpus_lock);
+	for (unsigned i = 0; i < ncpus; i++)
+		cpu_exit(all_cpus[i]);
+	pthread_mutex_unlock(&cpus_lock);
+}
+
+static void cpu_list_add(struct cpu *cpu)
+{
+	pthread_mutex_lock(&cpus_lock);
+	if (ncpus < sizeof(all_cpus) / sizeof(all_cpus[0]))
+		all_cpus[ncpus++] = cpu;
+	pthread_mutex_unlock(&cpus_lock);
+}
+
+static void cpu_list_remove(struct cpu *cpu)
+{
+	pthread_mutex_lock(&cpus_lock);
+	for (unsigned i = 0; i < ncpus; i++) {
+		if (all_cpus[i] == cpu) {
+			all_cpus[i] = all_cpus[--ncpus];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&cpus_lock);
+}
+
+/*
+ * Guest fork(): the child has only the forking thread, so locks other harts
+ * held must not stay held there. Translation is kept out of the way while
+ * the process forks (the JIT copies its code cache then, see code-cache.c).
+ */
+static void exec_atfork_prepare(void)
+{
+	pthread_mutex_lock(&cpus_lock);
+	pthread_mutex_lock(&exec_state.tb_lock);
+}
+
+static void exec_atfork_parent(void)
+{
+	pthread_mutex_unlock(&exec_state.tb_lock);
+	pthread_mutex_unlock(&cpus_lock);
+}
+
+static void init_exec_lock(void)
+{
+	pthread_rwlockattr_t attr;
+
+	/* Writers (flushes) must not starve behind harts re-entering guest code. */
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&exec_state.exec_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+}
+
+static void exec_atfork_child(void)
+{
+	pthread_mutex_init(&exec_state.tb_lock, NULL);
+	pthread_mutex_init(&cpus_lock, NULL);
+	init_exec_lock();
+	/* Only the forking thread's hart lives on. */
+	ncpus = 0;
+	if (current_cpu)
+		all_cpus[ncpus++] = current_cpu;
+}
+
 static int default_fetch(struct cpu *cpu, uint64_t pc, void *buf, unsigned len)
 {
 	memcpy(buf, (void *)(cpu->guest_base + (pc & cpu->guest_mask)), len);
@@ -25,7 +97,8 @@ static int default_fetch(struct cpu *cpu, uint64_t pc, void *buf, unsigned len)
 
 int exec_init(const struct morph_arch *arch, const struct exec_options *opts)
 {
-	pthread_rwlockattr_t attr;
+	static bool atfork_done;
+	int err;
 
 	exec_state.arch = arch;
 	exec_state.opts = *opts;
@@ -36,11 +109,7 @@ int exec_init(const struct morph_arch *arch, const struct exec_options *opts)
 #endif
 	if (!exec_state.fetch)
 		exec_state.fetch = default_fetch;
-	/* Writers (flushes) must not starve behind harts re-entering guest code. */
-	pthread_rwlockattr_init(&attr);
-	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	pthread_rwlock_init(&exec_state.exec_lock, &attr);
-	pthread_rwlockattr_destroy(&attr);
+	init_exec_lock();
 
 	interp_frame_base = (uint32_t)((arch->cpu_size + 63) & ~(size_t)63);
 	exec_state.cpu_alloc_size = interp_frame_base + 8 * IR_MAX_TEMPS;
@@ -49,7 +118,13 @@ int exec_init(const struct morph_arch *arch, const struct exec_options *opts)
 	if (arch->init)
 		arch->init();
 	tb_cache_init();
-	return exec_state.be->init();
+	err = exec_state.be->init();
+	/* Registered after the backend's, so our prepare handler runs first. */
+	if (!err && !atfork_done) {
+		pthread_atfork(exec_atfork_prepare, exec_atfork_parent, exec_atfork_child);
+		atfork_done = true;
+	}
+	return err;
 }
 
 const struct backend *exec_backend(void)
@@ -81,6 +156,7 @@ struct cpu *cpu_new(void)
 	if (exec_state.arch->cpu_reset)
 		exec_state.arch->cpu_reset(cpu);
 	cpu->tb_flush_epoch = exec_state.flush_epoch;
+	cpu_list_add(cpu);
 	return cpu;
 }
 
@@ -99,5 +175,6 @@ struct cpu *cpu_clone(const struct cpu *src)
 
 void cpu_free(struct cpu *cpu)
 {
+	cpu_list_remove(cpu);
 	free(cpu);
 }

@@ -69,7 +69,7 @@ static const char *proc_self(const char *p)
 	return NULL;
 }
 
-static bool is_proc_exe(const char *p)
+bool lx_is_proc_exe(const char *p)
 {
 	const char *x = proc_self(p);
 	return x && strcmp(x, "exe") == 0;
@@ -82,7 +82,7 @@ int lx_path(uint64_t gpath, char *buf, size_t bufsz)
 
 	if (r < 0)
 		return r;
-	if (is_proc_exe(tmp)) {
+	if (lx_is_proc_exe(tmp)) {
 		snprintf(buf, bufsz, "%s", lx.exe_path);
 		return 0;
 	}
@@ -189,7 +189,7 @@ static int64_t do_openat(int dirfd, uint64_t gpath, uint32_t gflags, uint32_t mo
 				fcntl(r, F_SETFD, 0);
 			return r;
 		}
-		if (is_proc_exe(tmp)) {
+		if (lx_is_proc_exe(tmp)) {
 			snprintf(path, sizeof(path), "%s", lx.exe_path);
 			return LX_SAFE(SYS_openat, dirfd, path, flags, mode, 0, 0);
 		}
@@ -865,7 +865,7 @@ static int64_t do_readlinkat(int dirfd, uint64_t gpath, uint64_t gbuf, uint64_t 
 		return -EINVAL;
 	if (!lx_range_ok(gbuf, size))
 		return -EFAULT;
-	if (is_proc_exe(tmp)) {
+	if (lx_is_proc_exe(tmp)) {
 		/* the guest program, not morph */
 		n = (ssize_t)strlen(lx.exe_path);
 		if ((uint64_t)n > size)

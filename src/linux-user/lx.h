@@ -207,6 +207,8 @@ const char *lx_signame(int gsig);
  * the file exists there. Returns 0 or -errno.
  */
 int lx_path(uint64_t gpath, char *buf, size_t bufsz);
+/** lx_is_proc_exe() - @p names our /proc/self/exe (or /proc/<our pid>/exe). */
+bool lx_is_proc_exe(const char *p);
 /** lx_path_str() - as lx_path() for a path already in host memory. */
 void lx_path_str(const char *path, char *buf, size_t bufsz);
 /** lx_put_stat() - write the guest struct stat for @st at guest @a. */

@@ -215,16 +215,33 @@ static int64_t new_thread(struct lx_thread *t, uint64_t flags, uint64_t newsp, u
 	return req.tid;
 }
 
+/* A close-on-exec fd far from the guest's own numbers (the child must not see it shift its fds). */
+static int high_fd(int fd)
+{
+	int h = fcntl(fd, F_DUPFD_CLOEXEC, 900);
+
+	if (h < 0)
+		return fd;
+	close(fd);
+	return h;
+}
+
 static int64_t do_fork(struct lx_thread *t, uint64_t flags, uint64_t newsp, uint64_t ptid,
 		       uint64_t ctid, uint64_t tls)
 {
 	sigset_t all, old;
 	pid_t pid;
+	int vf[2] = { -1, -1 };
 
 	/*
-	 * vfork is a fork here: the child gets its own copy of memory, so the
-	 * parent need not wait (what qemu-user does too).
+	 * vfork is a fork here: the child gets its own copy of memory. The parent
+	 * still waits until the child has exec'd or exited, as with vfork: the
+	 * child holds the write end of a close-on-exec pipe.
 	 */
+	if ((flags & CLONE_VFORK) && pipe2(vf, O_CLOEXEC) == 0) {
+		vf[0] = high_fd(vf[0]);
+		vf[1] = high_fd(vf[1]);
+	}
 	fflush(NULL);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -232,9 +249,15 @@ static int64_t do_fork(struct lx_thread *t, uint64_t flags, uint64_t newsp, uint
 	if (pid < 0) {
 		int e = errno;
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (vf[0] >= 0) {
+			close(vf[0]);
+			close(vf[1]);
+		}
 		return -e;
 	}
 	if (pid == 0) {
+		if (vf[0] >= 0)
+			close(vf[0]);
 		/* only this thread survives in the child */
 		pthread_mutex_init(&lx.thread_lock, NULL);
 		pthread_mutex_init(&lx.sig_lock, NULL);
@@ -254,6 +277,13 @@ static int64_t do_fork(struct lx_thread *t, uint64_t flags, uint64_t newsp, uint
 		return 0;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (vf[0] >= 0) {
+		char c;
+		close(vf[1]);
+		while (read(vf[0], &c, 1) < 0 && errno == EINTR)
+			;
+		close(vf[0]);
+	}
 	if (flags & CLONE_PARENT_SETTID)
 		lx_put_u32(ptid, (uint32_t)pid);
 	return pid;
@@ -266,7 +296,7 @@ static int64_t do_clone(struct lx_thread *t, uint64_t flags, uint64_t newsp, uin
 		     CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP))
 		return -EINVAL;
 	if (flags & CLONE_VFORK)
-		flags &= ~(uint64_t)(CLONE_VFORK | CLONE_VM);
+		flags &= ~(uint64_t)CLONE_VM;
 	if (flags & CLONE_VM)
 		return new_thread(t, flags, newsp, ptid, ctid, tls);
 	return do_fork(t, flags, newsp, ptid, ctid, tls);
@@ -314,7 +344,7 @@ LX_SYSCALL(fork)
 
 LX_SYSCALL(vfork)
 {
-	return do_fork(t, SIGCHLD, 0, 0, 0, 0);
+	return do_fork(t, CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 }
 
 /* ---- exit ---- */
@@ -370,8 +400,14 @@ LX_SYSCALL(exit)
 	}
 	if (thread_unlink(t) == 0)
 		lx_exit_group(status);
+	/* no host handler may look at the thread any more */
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, NULL);
 	lx_self = NULL;
 	current_cpu = NULL;
+	cpu_free(t->cpu);
+	free(t);
 	pthread_exit(NULL);
 }
 
@@ -469,8 +505,7 @@ static int64_t do_execve(const char *gpath, char **argv, char **envp)
 
 	for (char **p = argv; *p; p++)
 		argc++;
-	if (!strncmp(gpath, "/proc/", 6) && !strcmp(gpath + strlen(gpath) - 4, "/exe") &&
-	    (!strncmp(gpath, "/proc/self/", 11)))
+	if (lx_is_proc_exe(gpath))
 		snprintf(host, sizeof(host), "%s", lx.exe_path);
 	else
 		lx_path_str(gpath, host, sizeof(host));

@@ -989,6 +989,30 @@ LX_SYSCALL(rt_sigreturn)
 	return LX_RET_NOREGS;
 }
 
+/*
+ * signalfd: the host's, with the mask translated. What read() returns is the
+ * host's struct signalfd_siginfo, whose signal numbers equal the guest's
+ * except for the remapped real-time signals 32/33.
+ */
+LX_SYSCALL(signalfd4)
+{
+	uint64_t set[2];
+	sigset_t h;
+
+	if (a[2] != lx.abi->nsig / 8)
+		return -EINVAL;
+	if (lx_get_sigset(a[1], a[2], set) < 0)
+		return -EFAULT;
+	lx_sigset_to_host(set, &h);
+	return lx_ret(syscall(SYS_signalfd4, (int)a[0], &h, 8, lx_open_flags_in((uint32_t)a[3])));
+}
+
+LX_SYSCALL(signalfd)
+{
+	a[3] = 0;
+	return lx_sys_signalfd4(t, a);
+}
+
 void lx_exec_prepare_signals(void)
 {
 	/* handlers do not survive execve; ignored signals and the mask do (host does that) */

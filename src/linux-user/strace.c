@@ -248,6 +248,10 @@ static void format_arg(struct sbuf *b, char f, const uint64_t *a, int i, bool af
 	}
 	case 'v': {
 		uint64_t p;
+		if (!v) {
+			sb_printf(b, "NULL");
+			break;
+		}
 		sb_printf(b, "[");
 		for (int k = 0; k < 32; k++) {
 			if (lx_get_word(v + (uint64_t)k * lx.wordsz, &p) < 0 || !p)
@@ -265,6 +269,10 @@ static void format_arg(struct sbuf *b, char f, const uint64_t *a, int i, bool af
 	case 'e': {
 		uint64_t p;
 		int n = 0;
+		if (!v) {
+			sb_printf(b, "NULL");
+			break;
+		}
 		while (n < 100000 && lx_get_word(v + (uint64_t)n * lx.wordsz, &p) == 0 && p)
 			n++;
 		sb_printf(b, "0x%llx /* %d vars */", (unsigned long long)v, n);

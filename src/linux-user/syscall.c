@@ -241,6 +241,8 @@ const struct lx_syscall_def lx_syscalls[LX_SYS_COUNT] = {
 	S(tkill, 2, 0, "dS"),
 	S(tgkill, 3, 0, "ddS"),
 	S(sigaltstack, 2, 0, "pp"),
+	S(signalfd4, 4, 0, "dpuo"),
+	S(signalfd, 3, 0, "dpu"),
 	/* time */
 	S(clock_gettime, 2, 0, "dp"),
 	S(clock_gettime64, 2, 0, "dp"),
@@ -367,8 +369,14 @@ void lx_syscall(struct lx_thread *t)
 					tbuf);
 		return;
 	}
-	if (lx.strace && !(flags & LX_SF_NORET)) {
-		lx_strace_exit(t, fmt, orig, ret, tbuf, sizeof(tbuf));
+	if (lx.strace) {
+		if (flags & LX_SF_NORET) {
+			/* it came back after all (a failed execve): strace's "resumed" line */
+			snprintf(tbuf, sizeof(tbuf), "<... %s resumed>", name);
+			lx_strace_exit(t, NULL, orig, ret, tbuf, sizeof(tbuf));
+		} else {
+			lx_strace_exit(t, fmt, orig, ret, tbuf, sizeof(tbuf));
+		}
 		lx_strace_print(t, "%s\n", tbuf);
 	}
 	if (ret < 0 && ret >= -4095)
