@@ -23,6 +23,22 @@
 
 struct x86_code_cache x86_cc = {.fd = -1};
 
+/*
+ * Where to ask for the executable view: just below the emulator's own code,
+ * so translated code reaches helpers with a direct call rel32 (the kernel
+ * takes the hint if that range is free, else maps elsewhere: calls then go
+ * through a register).
+ */
+static void *rx_hint(size_t size)
+{
+	uintptr_t text = (uintptr_t)(void *)rx_hint;
+	uintptr_t gap = (uintptr_t)64 << 20;
+
+	if (text < size + gap + ((uintptr_t)1 << 30))
+		return NULL;
+	return (void *)((text - size - gap) & ~(uintptr_t)0x1fffff);
+}
+
 /* Map @fd at the current rw/rx addresses (fixed) or anywhere (first time). */
 static int map_views(int fd, bool fixed)
 {
@@ -31,8 +47,8 @@ static int map_views(int fd, bool fixed)
 			MAP_SHARED | ff, fd, 0);
 	if (rw == MAP_FAILED)
 		return -errno;
-	void *rx = mmap(fixed ? x86_cc.rx : NULL, x86_cc.size, PROT_READ | PROT_EXEC,
-			MAP_SHARED | ff, fd, 0);
+	void *rx = mmap(fixed ? x86_cc.rx : rx_hint(x86_cc.size), x86_cc.size,
+			PROT_READ | PROT_EXEC, MAP_SHARED | ff, fd, 0);
 	if (rx == MAP_FAILED) {
 		int e = -errno;
 		if (!fixed)
@@ -106,7 +122,7 @@ int x86_cc_init(size_t size)
 	} else {
 		if (fd >= 0)
 			close(fd);
-		void *p = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC,
+		void *p = mmap(rx_hint(size), size, PROT_READ | PROT_WRITE | PROT_EXEC,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (p == MAP_FAILED)
 			return -errno;
@@ -130,5 +146,6 @@ void x86_cc_patch32(void *rx_addr, uint32_t v)
 {
 	uint32_t *p = x86_cc_rw(rx_addr);
 
+	/* Atomic on x86 when inside one cache line, aligned or not (x86_align_rel32()) */
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }

@@ -43,7 +43,7 @@ static inline intptr_t x86_cc_delta(void)
 /** x86_cc_flush() - forget every TB's code (the fixed part stays). */
 void x86_cc_flush(void);
 
-/** x86_cc_patch32() - atomically store a 4-byte aligned word of code (chaining). */
+/** x86_cc_patch32() - atomically store 4 bytes of code within one cache line (chaining). */
 void x86_cc_patch32(void *rx_addr, uint32_t v);
 
 /** x86_cc_sync_icache() - make writes visible to instruction fetch (no-op on x86). */

@@ -308,9 +308,36 @@ static void gen_unary(struct x86_cg *cg, const struct ir_op *op)
 {
 	unsigned w = op_width(op);
 	ir_temp d = (ir_temp)op->args[0], a = (ir_temp)op->args[1];
-	int areg = x86_ra_get(cg, a);
-	int r = x86_ra_dest(cg, d, a, areg);
 	struct x86_buf *b = &cg->b;
+	int areg, r;
+
+	if (a != d && load_direct(cg, a, 1)) {
+		/* a is not read again: extend straight from memory, or load it into r */
+		struct x86_mem m = x86_ra_home(cg, a);
+		r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
+		switch (op->opc) {
+		case IR_ext8s: x86_movsx_rm(b, w, 8, r, m); goto out;
+		case IR_ext8u: x86_movzx_rm(b, 32, 8, r, m); goto out;
+		case IR_ext16s: x86_movsx_rm(b, w, 16, r, m); goto out;
+		case IR_ext16u: x86_movzx_rm(b, 32, 16, r, m); goto out;
+		case IR_ext32s:
+		case IR_ext_i32_i64:
+			x86_movsx_rm(b, 64, 32, r, m);
+			goto out;
+		case IR_ext32u:
+		case IR_extu_i32_i64:
+		case IR_extrl_i64_i32:
+			x86_load(b, 32, r, m);
+			goto out;
+		default:
+			x86_load(b, x86_temp_width(cg, a), r, m);
+			areg = r;
+			break;
+		}
+	} else {
+		areg = x86_ra_get(cg, a);
+		r = x86_ra_dest(cg, d, a, areg);
+	}
 
 	switch (op->opc) {
 	case IR_neg:
@@ -363,6 +390,7 @@ static void gen_unary(struct x86_cg *cg, const struct ir_op *op)
 	default:
 		break;
 	}
+out:
 	x86_ra_set_out(cg, d, r);
 }
 
@@ -532,6 +560,29 @@ static void add_fixup(struct x86_cg *cg, size_t disp, unsigned label)
 	cg->nfix++;
 }
 
+/*
+ * The TB-ending shape "brcond L; goto_tb s1; L: goto_tb s0" where nothing
+ * else branches to L: returns s0 (the jcc can then be s0's patchable jump),
+ * else -1.
+ */
+static int exit_branch_slot(const struct x86_cg *cg, unsigned label)
+{
+	const struct ir_ctx *ir = cg->ir;
+	unsigned i = cg->op;
+
+	if (i + 3 >= ir->nops || ir->ops[i + 1].opc != IR_goto_tb ||
+	    ir->ops[i + 2].opc != IR_set_label || ir->ops[i + 2].args[0] != label ||
+	    ir->ops[i + 3].opc != IR_goto_tb || ir->ops[i + 1].args[0] == ir->ops[i + 3].args[0])
+		return -1;
+	for (unsigned k = 0; k < ir->nops; k++) {
+		const struct ir_op *o = &ir->ops[k];
+		if (k != i && ((o->opc == IR_br && o->args[0] == label) ||
+			       (o->opc == IR_brcond && o->args[3] == label)))
+			return -1;
+	}
+	return (int)ir->ops[i + 3].args[0];
+}
+
 static void gen_brcond(struct x86_cg *cg, const struct ir_op *op)
 {
 	ir_temp a = (ir_temp)op->args[0], b = (ir_temp)op->args[1];
@@ -560,6 +611,17 @@ static void gen_brcond(struct x86_cg *cg, const struct ir_op *op)
 	/* Both paths see values in their homes; the fall-through keeps clean copies. */
 	x86_ra_sync_all(cg);
 	enum x86_cc cc = emit_cmp(cg, c, tw, areg, bo);
+	int slot = exit_branch_slot(cg, label);
+	if (slot >= 0) {
+		/* the jcc is the chained jump of that goto_tb: one taken branch, not two */
+		x86_align_rel32(cg, 2);
+		size_t disp = x86_jcc32(&cg->b, cc, (size_t)-1);
+		cg->tb->jmp_patch[slot] = (uint32_t)disp;
+		cg->fused_label = (int)label;
+		cg->fused_slot = (unsigned)slot;
+		cg->fused_disp = (uint32_t)disp;
+		return;
+	}
 	add_fixup(cg, x86_jcc32(&cg->b, cc, (size_t)-1), label);
 }
 
@@ -624,6 +686,15 @@ static void add_slow(struct x86_cg *cg, enum x86_slow_kind kind, size_t jcc_disp
 	s->pc = cg->insn_pc;
 }
 
+/* @r &= guest_mask */
+static void mask_addr(struct x86_cg *cg, int r)
+{
+	if (x86_gmask_inverted)
+		x86_andn(&cg->b, 64, r, X86_GMASK, r);
+	else
+		x86_alu_rr(&cg->b, X86_AND, 64, r, X86_GMASK);
+}
+
 /*
  * Guest address -> host operand [guest_base + (addr & guest_mask)], with the
  * unmasked address left in X86_ADDR for the misaligned-access path.
@@ -648,14 +719,18 @@ static struct x86_mem guest_addr(struct x86_cg *cg, ir_temp a, uint32_t mo, bool
 	} else if (x86_is_const(cg, a)) {
 		uint64_t v = cg->ir->temps[a].value;
 		x86_mov_ri(&cg->b, X86_ADDR, aw == 32 ? (uint32_t)v : v);
+	} else if (!(align && size > 1) && x86_gmask_inverted) {
+		/* one instruction: r11 = addr & mask (the register holds ~mask) */
+		x86_andn(&cg->b, 64, X86_ADDR, X86_GMASK, x86_ra_get(cg, a));
+		return x86_mi(X86_GBASE, X86_ADDR, 1, 0);
 	} else {
-		x86_mov_rr(&cg->b, x86_temp_width(cg, a), X86_ADDR, x86_ra_get(cg, a));
+		x86_mov_rr(&cg->b, aw, X86_ADDR, x86_ra_get(cg, a));
 	}
 	if (align && size > 1) {
 		x86_test_ri(&cg->b, 8, X86_ADDR, (int32_t)(size - 1));
 		add_slow(cg, X86_SLOW_UNALIGNED, x86_jcc32(&cg->b, X86_CC_NE, (size_t)-1), write);
 	}
-	x86_alu_rr(&cg->b, X86_AND, 64, X86_ADDR, X86_GMASK);
+	mask_addr(cg, X86_ADDR);
 	return x86_mi(X86_GBASE, X86_ADDR, 1, 0);
 }
 
@@ -1094,7 +1169,15 @@ static void gen_op(struct x86_cg *cg, const struct ir_op *op)
 		break;
 	case IR_goto_tb:
 		x86_ra_sync_globals(cg);
-		x86_emit_goto_tb(cg, (unsigned)a[0], a[1]);
+		if (cg->fused_label >= 0 && cg->fused_slot == a[0] &&
+		    cg->label_off[cg->fused_label] >= 0) {
+			/* the jcc of gen_brcond() jumps here while unchained */
+			x86_patch_rel32(&cg->b, cg->fused_disp, x86_off(&cg->b));
+			x86_emit_goto_tb_stub(cg, (unsigned)a[0], a[1]);
+			cg->fused_label = -1;
+		} else {
+			x86_emit_goto_tb(cg, (unsigned)a[0], a[1]);
+		}
 		x86_ra_forget(cg);
 		break;
 	case IR_lookup_and_goto:
@@ -1199,6 +1282,8 @@ bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx)
 	cg->nfix = cg->nslow = cg->nmap = 0;
 	cg->have_insn = false;
 	cg->insn_pc = tb->pc;
+	cg->fused_label = -1;
+	cg->unchain_off[0] = cg->unchain_off[1] = 0;
 	tb->jmp_pc[0] = tb->jmp_pc[1] = ~0ull;
 	for (unsigned i = 0; i < IR_MAX_LABELS; i++)
 		cg->label_off[i] = -1;

@@ -27,6 +27,7 @@
 #define X86_TB_MIN_ROOM (64u << 10)
 
 typedef uintptr_t (*x86_prologue_fn)(struct cpu *env, const void *code);
+bool x86_gmask_inverted;
 static x86_prologue_fn x86_prologue;
 const uint8_t *x86_epilogue;
 
@@ -38,19 +39,13 @@ void x86_emit_exit(struct x86_cg *cg, uintptr_t ret)
 	x86_jmp32(&cg->b, x86_rx_target(cg, x86_epilogue));
 }
 
-void x86_emit_goto_tb(struct x86_cg *cg, unsigned slot, uint64_t pc)
+void x86_emit_goto_tb_stub(struct x86_cg *cg, unsigned slot, uint64_t pc)
 {
 	struct x86_buf *b = &cg->b;
 
-	/* The rel32 must be 4-byte aligned so chain() can patch it atomically. */
-	unsigned mis = (unsigned)((uintptr_t)b->p + 1) & 3;
-	if (mis)
-		x86_nop(b, 4 - mis);
-	size_t disp = x86_jmp32(b, (size_t)-1);
-	cg->tb->jmp_patch[slot] = (uint32_t)disp;
-	cg->tb->jmp_pc[slot] = pc;
-
 	/* Not chained (yet): store the target pc and return (tb | slot). */
+	cg->unchain_off[slot] = (uint32_t)x86_off(b);
+	cg->tb->jmp_pc[slot] = pc;
 	struct x86_mem m = x86_env((int32_t)cg->ir->pc_offset);
 	if ((int64_t)pc == (int32_t)pc) {
 		x86_store_imm(b, 64, m, (int32_t)pc);
@@ -59,6 +54,27 @@ void x86_emit_goto_tb(struct x86_cg *cg, unsigned slot, uint64_t pc)
 		x86_store(b, 64, m, X86_RAX);
 	}
 	x86_emit_exit(cg, (uintptr_t)cg->tb | slot);
+}
+
+/*
+ * A 4-byte store is atomic if it does not cross a cache line (SDM vol. 3A,
+ * 8.1.1), so a chained jump's rel32 only needs padding in 3 positions out
+ * of 64 (aligning to 4 bytes would put nops on hot paths 3 times in 4).
+ */
+void x86_align_rel32(struct x86_cg *cg, unsigned opcode_len)
+{
+	unsigned pos = (unsigned)((uintptr_t)cg->b.p + opcode_len) & 63;
+
+	if (pos > 60)
+		x86_nop(&cg->b, 64 - pos);
+}
+
+void x86_emit_goto_tb(struct x86_cg *cg, unsigned slot, uint64_t pc)
+{
+	/* chain() must be able to patch the rel32 atomically */
+	x86_align_rel32(cg, 1);
+	cg->tb->jmp_patch[slot] = (uint32_t)x86_jmp32(&cg->b, (size_t)-1);
+	x86_emit_goto_tb_stub(cg, slot, pc);
 }
 
 void x86_emit_lookup_and_goto(struct x86_cg *cg)
@@ -111,6 +127,9 @@ static int gen_fixed_code(void)
 	x86_lea(&b, 64, X86_ENV, x86_m(X86_RDI, X86_ENV_BIAS));
 	x86_load(&b, 64, X86_GBASE, x86_m(X86_RDI, ENV_OFF(guest_base)));
 	x86_load(&b, 64, X86_GMASK, x86_m(X86_RDI, ENV_OFF(guest_mask)));
+	x86_gmask_inverted = x86_features & X86_FEAT_BMI1;
+	if (x86_gmask_inverted)
+		x86_unary(&b, X86_NOT, 64, X86_GMASK);
 	x86_jmp_r(&b, X86_RSI);
 
 	x86_nop(&b, (unsigned)(-x86_off(&b) & 15));
@@ -201,6 +220,10 @@ static int x86_compile(struct tb *tb, struct ir_ctx *ctx)
 
 	size_t code_size = x86_off(&cg->b);
 	size_t map_off = (code_size + 3) & ~(size_t)3;
+	/* After the pairs: where unchain() points each slot's jump back to */
+	cg->map[cg->nmap] = cg->unchain_off[0];
+	cg->map[cg->nmap + 1] = cg->unchain_off[1];
+	cg->nmap += 2;
 	size_t total = map_off + cg->nmap * sizeof(uint32_t);
 	if (start + total > x86_cc.size)
 		return -ENOSPC;
@@ -209,7 +232,7 @@ static int x86_compile(struct tb *tb, struct ir_ctx *ctx)
 	tb->code = x86_cc.rx + start;
 	tb->code_size = (uint32_t)code_size;
 	tb->host_map = (uint32_t *)(void *)(x86_cc.rx + start + map_off);
-	tb->host_map_len = cg->nmap / 2;
+	tb->host_map_len = cg->nmap / 2 - 1;
 	x86_cc.used = start + total;
 	x86_cc_sync_icache(tb->code, code_size);
 	if (jit_log()) {
@@ -236,9 +259,10 @@ static void x86_chain(struct tb *from, unsigned slot, struct tb *to)
 static void x86_unchain(struct tb *from, unsigned slot)
 {
 	uint8_t *disp = (uint8_t *)from->code + from->jmp_patch[slot];
+	uint32_t stub = from->host_map[2 * from->host_map_len + slot];
 
-	/* Back to the exit stub right after the jump */
-	x86_cc_patch32(disp, 0);
+	/* Back to the slot's exit stub */
+	x86_cc_patch32(disp, (uint32_t)((int64_t)stub - (int64_t)(from->jmp_patch[slot] + 4)));
 }
 
 static void x86_free_code(struct tb *tb)

@@ -113,11 +113,17 @@ struct x86_cg {
 	struct x86_slow slow[IR_MAX_OPS];
 	unsigned nslow;
 
-	uint32_t map[2 * IR_MAX_OPS + 2]; /* host_map pairs being built */
+	uint32_t map[2 * IR_MAX_OPS + 4]; /* host_map pairs being built (+ unchain_off) */
 	unsigned nmap;
 	uint64_t insn_pc;
 	bool have_insn;
 	uint32_t exit_req_disp;  /* jcc of the TB entry check */
+
+	uint32_t unchain_off[2]; /* exit stub of each goto_tb slot */
+	/* brcond whose jcc is slot fused_slot's chained jump (see gen_brcond) */
+	int fused_label;         /* -1 if none */
+	unsigned fused_slot;
+	uint32_t fused_disp;
 
 	/* An "add t, base, disp" folded into the address of the next memory op */
 	ir_temp fuse_t;          /* IR_TEMP_NONE when nothing is folded */
@@ -178,11 +184,17 @@ static inline bool x86_is_const(const struct x86_cg *cg, ir_temp t)
 bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx);
 
 /* ---- tb-link.c ---- */
+/** With BMI1 the mask register holds ~guest_mask, so "andn" masks an address in one step. */
+extern bool x86_gmask_inverted;
 /** Entry and exit of translated code, in the fixed part of the code cache. */
 extern const uint8_t *x86_epilogue;
 /** x86_emit_exit() - leave to the exec loop returning @ret (a tb pointer | TB_EXIT_*). */
 void x86_emit_exit(struct x86_cg *cg, uintptr_t ret);
 void x86_emit_goto_tb(struct x86_cg *cg, unsigned slot, uint64_t pc);
+/** x86_emit_goto_tb_stub() - the unchained exit of @slot: store @pc, return tb | slot. */
+void x86_emit_goto_tb_stub(struct x86_cg *cg, unsigned slot, uint64_t pc);
+/** x86_align_rel32() - pad so the rel32 after @opcode_len bytes is 4-byte aligned. */
+void x86_align_rel32(struct x86_cg *cg, unsigned opcode_len);
 void x86_emit_lookup_and_goto(struct x86_cg *cg);
 /** x86_rx_target() - a buffer-relative offset for a branch to host address @rx. */
 static inline size_t x86_rx_target(const struct x86_cg *cg, const void *rx)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""morph benchmark driver: morph (JIT), morph --interp, qemu-riscv64 and native x86-64, side by side.
+"""morph's benchmark driver: morph (JIT), morph --interp, qemu-riscv64 and native, side by side.
 
 Runs every workload under every runner, checks that all runners print the same output
 (a wrong answer fast is a bug, not a result), times the runners that agree with hyperfine
@@ -39,58 +39,82 @@ CACHE = os.environ.get("MORPH_CACHE", os.path.expanduser("~/.cache/morph"))
 # Runner ids in table order, with the column titles.
 RUNNERS = ["native", "morph", "interp", "qemu"]
 TITLES = {
-	"native": "native",
-	"morph": "morph",
-	"interp": "morph --interp",
-	"qemu": "qemu-riscv64",
+    "native": "native",
+    "morph": "morph",
+    "interp": "morph --interp",
+    "qemu": "qemu-riscv64",
 }
-
-# Debian packages the workloads need (same names on riscv64 and amd64).
-DEBIAN_PKGS = ["xz-utils", "lua5.4", "python3", "sqlite3", "7zip"]
 
 
 def kernel(name, args, quick, desc):
-	return {"name": name, "kind": "kernel", "src": name + ".c", "args": args, "quick": quick,
-		"desc": desc}
+    """Our own C kernel bench/kernels/NAME.c; ARGS for full size, QUICK for --quick."""
+    return dict(name=name, kind="kernel", src=name + ".c", args=args, quick=quick, desc=desc)
 
 
 def debian(name, pkg, prog, args, quick, desc):
-	return {"name": name, "kind": "debian", "pkg": pkg, "prog": prog, "args": args,
-		"quick": quick, "desc": desc}
+    """Program PROG (path in the sysroot) of Debian package PKG."""
+    return dict(name=name, kind="debian", pkg=pkg, prog=prog, args=args, quick=quick, desc=desc)
 
 
 # Full sizes take ~0.2-0.6 s natively on this 2.5 GHz Xeon (--quick: about 4x less).
 # In arguments, {w} is the scratch directory and {b} this directory; {w}/text-NNNk.txt is
 # generated text of NNN KiB (gen_text).
 WORKLOADS = [
-	kernel("sort", ["2000000"], ["500000"], "quicksort of 2M pseudo-random 64-bit integers"),
-	kernel("sha256", ["6"], ["2"], "our SHA-256 over a 6 MiB generated buffer, 4 chained passes"),
-	kernel("nbody", ["1000000"], ["250000"],
-	       "5-body simulation in double, 1M steps (sqrt, div)"),
-	kernel("matmul", ["256"], ["160"], "256x256 double matrix multiply, 3 times"),
-	kernel("vm", ["100000"], ["25000"], "switch-dispatch bytecode VM: Collatz and a sieve"),
-	kernel("strmem", ["100"], ["25"],
-	       "strlen/memcpy/memmove/memcmp/strchr/memset, 100 rounds"),
-	debian("xz", "xz-utils", "usr/bin/xz", ["-6", "-T1", "-c", "{w}/text-512k.txt"],
-	       ["-6", "-T1", "-c", "{w}/text-128k.txt"],
-	       "xz -6 -T1 compressing 512 KiB of generated text to stdout"),
-	debian("lua", "lua5.4", "usr/bin/lua5.4", ["{b}/workloads/cpu.lua", "3"],
-	       ["{b}/workloads/cpu.lua", "1"],
-	       "lua5.4: recursion, integer/float loops, tables, strings"),
-	debian("python", "python3", "usr/bin/python3.13", ["{b}/workloads/cpu.py", "4"],
-	       ["{b}/workloads/cpu.py", "1"],
-	       "python3.13: calls, int loops, dict/str work, sort, objects"),
-	debian("sqlite", "sqlite3", "usr/bin/sqlite3",
-	       [":memory:", "CREATE TEMP TABLE param AS SELECT 60000 AS n",
-		".read {b}/workloads/sqlite.sql"],
-	       [":memory:", "CREATE TEMP TABLE param AS SELECT 15000 AS n",
-		".read {b}/workloads/sqlite.sql"],
-	       "sqlite3 :memory: 60k-row insert in a transaction, index, group-by, join"),
-	# usr/bin/7za is a shell script; the binary is the standalone 7za (no 7z.so plugin).
-	debian("7z", "7zip", "usr/lib/7zip/7za",
-	       ["a", "-tbzip2", "-mx=5", "-mmt=1", "-an", "-so", "{w}/text-1024k.txt"],
-	       ["a", "-tbzip2", "-mx=5", "-mmt=1", "-an", "-so", "{w}/text-256k.txt"],
-	       "7-Zip (7za): bzip2 (BWT) compression of 1 MiB of text to stdout, one thread"),
+    kernel("sort", ["2000000"], ["500000"], "quicksort of 2M pseudo-random 64-bit integers"),
+    kernel("sha256", ["6"], ["2"], "our SHA-256 over a 6 MiB generated buffer, 4 chained passes"),
+    kernel("nbody", ["1000000"], ["250000"], "5-body simulation in double, 1M steps (sqrt, div)"),
+    kernel("matmul", ["256"], ["160"], "256x256 double matrix multiply, 3 times"),
+    kernel("vm", ["100000"], ["25000"], "switch-dispatch bytecode VM: Collatz and a sieve"),
+    kernel("strmem", ["100"], ["25"], "strlen/memcpy/memmove/memcmp/strchr/memset, 100 rounds"),
+    debian(
+        "xz",
+        "xz-utils",
+        "usr/bin/xz",
+        ["-6", "-T1", "-c", "{w}/text-512k.txt"],
+        ["-6", "-T1", "-c", "{w}/text-128k.txt"],
+        "xz -6 -T1 compressing 512 KiB of generated text to stdout",
+    ),
+    debian(
+        "lua",
+        "lua5.4",
+        "usr/bin/lua5.4",
+        ["{b}/workloads/cpu.lua", "3"],
+        ["{b}/workloads/cpu.lua", "1"],
+        "lua5.4: recursion, integer/float loops, tables, strings",
+    ),
+    debian(
+        "python",
+        "python3",
+        "usr/bin/python3.13",
+        ["{b}/workloads/cpu.py", "4"],
+        ["{b}/workloads/cpu.py", "1"],
+        "python3.13: calls, int loops, dict/str work, sort, objects",
+    ),
+    debian(
+        "sqlite",
+        "sqlite3",
+        "usr/bin/sqlite3",
+        [
+            ":memory:",
+            "CREATE TEMP TABLE param AS SELECT 60000 AS n",
+            ".read {b}/workloads/sqlite.sql",
+        ],
+        [
+            ":memory:",
+            "CREATE TEMP TABLE param AS SELECT 15000 AS n",
+            ".read {b}/workloads/sqlite.sql",
+        ],
+        "sqlite3 :memory: 60k-row insert in a transaction, index, group-by, join",
+    ),
+    # usr/bin/7za is a shell script; the binary is the standalone 7za (no 7z.so plugin).
+    debian(
+        "7z",
+        "7zip",
+        "usr/lib/7zip/7za",
+        ["a", "-tbzip2", "-mx=5", "-mmt=1", "-an", "-so", "{w}/text-1024k.txt"],
+        ["a", "-tbzip2", "-mx=5", "-mmt=1", "-an", "-so", "{w}/text-256k.txt"],
+        "7-Zip (7za): bzip2 (BWT) compression of 1 MiB of text to stdout, one thread",
+    ),
 ]
 
 
@@ -99,78 +123,110 @@ WORKLOADS = [
 
 
 def log(msg):
-	print("bench: " + msg, file=sys.stderr, flush=True)
+    print("bench: " + msg, file=sys.stderr, flush=True)
 
 
 def run_text(cmd, **kw):
-	"""Output of a command, or '' if it cannot run."""
-	try:
-		r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-				   timeout=kw.pop("timeout", 60), **kw)
-		return r.stdout.strip()
-	except (OSError, subprocess.SubprocessError):
-		return ""
+    """Output of a command, or '' if it cannot run."""
+    try:
+        r = subprocess.run(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=kw.pop("timeout", 60),
+            **kw
+        )
+        return r.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
 
 
 def geomean(xs):
-	xs = [x for x in xs if x and x > 0]
-	if not xs:
-		return None
-	return math.exp(sum(math.log(x) for x in xs) / len(xs))
+    xs = [x for x in xs if x and x > 0]
+    if not xs:
+        return None
+    return math.exp(sum(math.log(x) for x in xs) / len(xs))
 
 
 class Rng:
-	"""xorshift64*: the text generator must not depend on Python's random module."""
+    """xorshift64*: the text generator must not depend on Python's random module."""
 
-	def __init__(self, seed):
-		self.s = seed or 1
+    def __init__(self, seed):
+        self.s = seed or 1
 
-	def next(self):
-		x = self.s
-		x ^= x >> 12
-		x ^= (x << 25) & 0xFFFFFFFFFFFFFFFF
-		x ^= x >> 27
-		self.s = x
-		return (x * 0x2545F4914F6CDD1D) & 0xFFFFFFFFFFFFFFFF
+    def next(self):
+        x = self.s
+        x ^= x >> 12
+        x ^= (x << 25) & 0xFFFFFFFFFFFFFFFF
+        x ^= x >> 27
+        self.s = x
+        return (x * 0x2545F4914F6CDD1D) & 0xFFFFFFFFFFFFFFFF
 
 
 def gen_text(path, size, seed):
-	"""Deterministic, semi-compressible English-like text: a Zipf-ish vocabulary of made-up
-	words, sentences, numbers and line breaks (xz -6 gets roughly 3.5:1)."""
-	if os.path.exists(path) and os.path.getsize(path) == size:
-		return
-	rng = Rng(seed)
-	syl = ["ka", "lo", "mi", "ne", "ra", "tu", "shi", "ven", "dor", "el", "an", "qu", "is",
-	       "po", "ba", "re", "xi", "zu", "o", "ti", "st", "ch", "gra", "fel", "mon", "e"]
-	vocab = []
-	for _ in range(6000):
-		r = rng.next()
-		n = 1 + r % 4
-		vocab.append("".join(syl[(r >> (8 + 5 * k)) % len(syl)] for k in range(n)))
-	out, total, line = [], 0, 0
-	while total < size:
-		r = rng.next()
-		# cube of a uniform number: a few words are very common, most are rare
-		u = (r >> 11) / float(1 << 53)
-		w = vocab[int(len(vocab) * u * u * u)]
-		if r & 0xF == 0:
-			w = str((r >> 20) % 100000)
-		if r & 0x3F0 == 0:
-			w += "."
-		elif r & 0x3F0 == 0x10:
-			w += ","
-		if line + len(w) + 1 > 72:
-			w += "\n"
-			line = 0
-		else:
-			w += " "
-			line += len(w)
-		out.append(w)
-		total += len(w)
-	data = "".join(out).encode()[:size]
-	with open(path + ".tmp", "wb") as f:
-		f.write(data)
-	os.replace(path + ".tmp", path)
+    """Deterministic, semi-compressible English-like text: a Zipf-ish vocabulary of made-up
+    words, sentences, numbers and line breaks (xz -6 gets roughly 3.5:1)."""
+    if os.path.exists(path) and os.path.getsize(path) == size:
+        return
+    rng = Rng(seed)
+    syl = [
+        "ka",
+        "lo",
+        "mi",
+        "ne",
+        "ra",
+        "tu",
+        "shi",
+        "ven",
+        "dor",
+        "el",
+        "an",
+        "qu",
+        "is",
+        "po",
+        "ba",
+        "re",
+        "xi",
+        "zu",
+        "o",
+        "ti",
+        "st",
+        "ch",
+        "gra",
+        "fel",
+        "mon",
+        "e",
+    ]
+    vocab = []
+    for _ in range(6000):
+        r = rng.next()
+        n = 1 + r % 4
+        vocab.append("".join(syl[(r >> (8 + 5 * k)) % len(syl)] for k in range(n)))
+    out, total, line = [], 0, 0
+    while total < size:
+        r = rng.next()
+        # cube of a uniform number: a few words are very common, most are rare
+        u = (r >> 11) / float(1 << 53)
+        w = vocab[int(len(vocab) * u * u * u)]
+        if r & 0xF == 0:
+            w = str((r >> 20) % 100000)
+        if r & 0x3F0 == 0:
+            w += "."
+        elif r & 0x3F0 == 0x10:
+            w += ","
+        if line + len(w) + 1 > 72:
+            w += "\n"
+            line = 0
+        else:
+            w += " "
+            line += len(w)
+        out.append(w)
+        total += len(w)
+    data = "".join(out).encode()[:size]
+    with open(path + ".tmp", "wb") as f:
+        f.write(data)
+    os.replace(path + ".tmp", path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,84 +234,108 @@ def gen_text(path, size, seed):
 
 
 def build_morph(args):
-	if args.morph:
-		return args.morph if os.access(args.morph, os.X_OK) else None
-	exe = os.path.join(args.build_dir, "morph")
-	if not args.no_build:
-		log("building morph in " + args.build_dir)
-		if not os.path.exists(os.path.join(args.build_dir, "build.ninja")):
-			r = subprocess.run(["cmake", "-S", ROOT, "-B", args.build_dir, "-G", "Ninja",
-					    "-DCMAKE_BUILD_TYPE=Release"],
-					   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-			if r.returncode:
-				log("cmake failed:\n" + r.stdout[-2000:])
-		r = subprocess.run(["ninja", "-C", args.build_dir, "-j2", "morph"],
-				   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-		if r.returncode:
-			log("building morph failed (morph columns will show 'fail'):\n" +
-			    r.stdout[-1500:])
-			return None
-	return exe if os.access(exe, os.X_OK) else None
+    if args.morph:
+        return args.morph if os.access(args.morph, os.X_OK) else None
+    exe = os.path.join(args.build_dir, "morph")
+    if not args.no_build:
+        log("building morph in " + args.build_dir)
+        if not os.path.exists(os.path.join(args.build_dir, "build.ninja")):
+            r = subprocess.run(
+                ["cmake", "-S", ROOT, "-B", args.build_dir, "-G", "Ninja"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            if r.returncode:
+                log("cmake failed:\n" + r.stdout[-2000:])
+        r = subprocess.run(
+            ["ninja", "-C", args.build_dir, "-j2", "morph"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        if r.returncode:
+            log("building morph failed (morph columns will show 'fail'):\n" + r.stdout[-1500:])
+            return None
+    return exe if os.access(exe, os.X_OK) else None
 
 
 def build_kernels(work, wanted):
-	"""Compile the kernels for the guest and the host; returns {name: (native, riscv)}."""
-	out = {}
-	src_dir = os.path.join(BENCH, "kernels")
-	flags = ["-O2", "-ffp-contract=off", "-Wall", "-Wextra"]
-	for w in WORKLOADS:
-		if w["kind"] != "kernel" or w["name"] not in wanted:
-			continue
-		src = os.path.join(src_dir, w["src"])
-		deps = [src, os.path.join(src_dir, "common.h")]
-		pair = []
-		for cc, extra, suffix in (("gcc", [], "x86_64"),
-					  ("riscv64-linux-gnu-gcc", ["-static"], "riscv64")):
-			exe = os.path.join(work, "kernels", "%s.%s" % (w["name"], suffix))
-			fresh = os.path.exists(exe) and all(
-				os.path.getmtime(d) < os.path.getmtime(exe) for d in deps)
-			if not fresh:
-				os.makedirs(os.path.dirname(exe), exist_ok=True)
-				r = subprocess.run([cc] + flags + extra + ["-o", exe, src, "-lm"],
-						   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-						   text=True)
-				if r.returncode:
-					log("%s failed on %s:\n%s" % (cc, src, r.stdout))
-					exe = None
-			pair.append(exe)
-		out[w["name"]] = tuple(pair)
-	return out
+    """Compile the kernels for the guest and the host; returns {name: (native, riscv)}."""
+    out = {}
+    src_dir = os.path.join(BENCH, "kernels")
+    flags = ["-O2", "-ffp-contract=off", "-Wall", "-Wextra"]
+    for w in WORKLOADS:
+        if w["kind"] != "kernel" or w["name"] not in wanted:
+            continue
+        src = os.path.join(src_dir, w["src"])
+        deps = [src, os.path.join(src_dir, "common.h")]
+        pair = []
+        for cc, extra, suffix in (
+            ("gcc", [], "x86_64"),
+            ("riscv64-linux-gnu-gcc", ["-static"], "riscv64"),
+        ):
+            exe = os.path.join(work, "kernels", "%s.%s" % (w["name"], suffix))
+            fresh = os.path.exists(exe) and all(
+                os.path.getmtime(d) < os.path.getmtime(exe) for d in deps
+            )
+            if not fresh:
+                os.makedirs(os.path.dirname(exe), exist_ok=True)
+                r = subprocess.run(
+                    [cc] + flags + extra + ["-o", exe, src, "-lm"],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+                if r.returncode:
+                    log("%s failed on %s:\n%s" % (cc, src, r.stdout))
+                    exe = None
+            pair.append(exe)
+        out[w["name"]] = tuple(pair)
+    return out
 
 
 def ensure_sysroot(arch, root, pkgs, fetch):
-	"""The Debian sysroot for ARCH with PKGS, fetched with scripts/fetch-debian.sh if a
-	program is missing. Returns the path or None."""
-	progs = [w["prog"] for w in WORKLOADS if w["kind"] == "debian" and w["pkg"] in pkgs]
-	missing = [p for p in progs if not os.path.exists(os.path.join(root, p))]
-	if missing and fetch:
-		log("fetching Debian trixie %s packages into %s" % (arch, root))
-		r = subprocess.run([os.path.join(ROOT, "scripts", "fetch-debian.sh"), "--arch", arch,
-				    "--suite", "trixie", "--dest", root] + sorted(pkgs),
-				   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-		if r.returncode:
-			log("fetch-debian.sh failed:\n" + r.stdout[-2000:])
-		missing = [p for p in progs if not os.path.exists(os.path.join(root, p))]
-	if missing:
-		log("%s sysroot %s lacks %s" % (arch, root, ", ".join(missing)))
-	return root if os.path.isdir(root) else None
+    """The Debian sysroot for ARCH with PKGS, fetched with scripts/fetch-debian.sh if a
+    program is missing. Returns the path or None."""
+    progs = [w["prog"] for w in WORKLOADS if w["kind"] == "debian" and w["pkg"] in pkgs]
+    missing = [p for p in progs if not os.path.exists(os.path.join(root, p))]
+    if missing and fetch:
+        log("fetching Debian trixie %s packages into %s" % (arch, root))
+        r = subprocess.run(
+            [
+                os.path.join(ROOT, "scripts", "fetch-debian.sh"),
+                "--arch",
+                arch,
+                "--suite",
+                "trixie",
+                "--dest",
+                root,
+            ]
+            + sorted(pkgs),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        if r.returncode:
+            log("fetch-debian.sh failed:\n" + r.stdout[-2000:])
+        missing = [p for p in progs if not os.path.exists(os.path.join(root, p))]
+    if missing:
+        log("%s sysroot %s lacks %s" % (arch, root, ", ".join(missing)))
+    return root if os.path.isdir(root) else None
 
 
 def deb_version(arch, pkg):
-	"""Version of PKG from the .deb that fetch-debian.sh downloaded (newest if several)."""
-	d = os.path.join(CACHE, "debian", "%s-trixie" % arch, "debs")
-	try:
-		debs = [f for f in os.listdir(d) if f.startswith(pkg + "_") and f.endswith(".deb")]
-	except OSError:
-		return None
-	if not debs:
-		return None
-	debs.sort(key=lambda f: os.path.getmtime(os.path.join(d, f)))
-	return debs[-1].split("_")[1].replace("%3a", ":")
+    """Version of PKG from the .deb that fetch-debian.sh downloaded (newest if several)."""
+    d = os.path.join(CACHE, "debian", "%s-trixie" % arch, "debs")
+    try:
+        debs = [f for f in os.listdir(d) if f.startswith(pkg + "_") and f.endswith(".deb")]
+    except OSError:
+        return None
+    if not debs:
+        return None
+    debs.sort(key=lambda f: os.path.getmtime(os.path.join(d, f)))
+    return debs[-1].split("_")[1].replace("%3a", ":")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,52 +343,64 @@ def deb_version(arch, pkg):
 
 
 class Setup:
-	pass
+    pass
 
 
 def command(s, w, runner):
-	"""argv for WORKLOAD under RUNNER, or None if that runner cannot run it here."""
-	subst = {"w": s.work, "b": BENCH}
-	args = [a.format(**subst) for a in w["quick" if s.quick else "args"]]
-	if w["kind"] == "kernel":
-		native, guest = s.kernels.get(w["name"], (None, None))
-		if runner == "native":
-			return [native] + args if native else None
-		if not guest:
-			return None
-		prog, lopt = [guest], []
-	else:
-		if runner == "native":
-			a = s.sysroot_amd64
-			if not a or not os.path.exists(os.path.join(a, w["prog"])):
-				return None
-			libs = ":".join(os.path.join(a, d) for d in
-					("usr/lib/x86_64-linux-gnu", "lib/x86_64-linux-gnu", "usr/lib"))
-			return [os.path.join(a, "usr/lib64/ld-linux-x86-64.so.2"), "--library-path",
-				libs, os.path.join(a, w["prog"])] + args
-		r = s.sysroot_riscv64
-		if not r or not os.path.exists(os.path.join(r, w["prog"])):
-			return None
-		prog, lopt = [os.path.join(r, w["prog"])], ["-L", r]
-	if runner == "qemu":
-		return [s.qemu] + lopt + prog + args if s.qemu else None
-	if not s.morph:
-		return None
-	mode = ["--interp"] if runner == "interp" else list(s.morph_args)
-	return [s.morph, "run"] + mode + lopt + prog + args
+    """argv for WORKLOAD under RUNNER, or None if that runner cannot run it here."""
+    subst = {"w": s.work, "b": BENCH}
+    args = [a.format(**subst) for a in w["quick" if s.quick else "args"]]
+    if w["kind"] == "kernel":
+        native, guest = s.kernels.get(w["name"], (None, None))
+        if runner == "native":
+            return [native] + args if native else None
+        if not guest:
+            return None
+        prog, lopt = [guest], []
+    else:
+        if runner == "native":
+            a = s.sysroot_amd64
+            if not a or not os.path.exists(os.path.join(a, w["prog"])):
+                return None
+            libs = ":".join(
+                os.path.join(a, d)
+                for d in ("usr/lib/x86_64-linux-gnu", "lib/x86_64-linux-gnu", "usr/lib")
+            )
+            return [
+                os.path.join(a, "usr/lib64/ld-linux-x86-64.so.2"),
+                "--library-path",
+                libs,
+                os.path.join(a, w["prog"]),
+            ] + args
+        r = s.sysroot_riscv64
+        if not r or not os.path.exists(os.path.join(r, w["prog"])):
+            return None
+        prog, lopt = [os.path.join(r, w["prog"])], ["-L", r]
+    if runner == "qemu":
+        return [s.qemu] + lopt + prog + args if s.qemu else None
+    if not s.morph:
+        return None
+    mode = ["--interp"] if runner == "interp" else list(s.morph_args)
+    return [s.morph, "run"] + mode + lopt + prog + args
 
 
 def bench_env(work):
-	"""The same environment for every runner. Python keeps its bytecode cache in the
-	scratch directory (like the .pyc files of an installed Debian, written by the first
-	run, which is the native or QEMU check run, not by morph), never in the sysroots."""
-	env = dict(os.environ)
-	for k in list(env):
-		if k.startswith("PYTHON") or k.startswith("LUA_") or k.startswith("LD_"):
-			del env[k]
-	env.update({"LC_ALL": "C", "TZ": "UTC", "PYTHONHASHSEED": "0",
-		    "PYTHONPYCACHEPREFIX": os.path.join(work, "pycache")})
-	return env
+    """The same environment for every runner. Python keeps its bytecode cache in the
+    scratch directory (like the .pyc files of an installed Debian, written by the first
+    run, which is the native or QEMU check run, not by morph), never in the sysroots."""
+    env = dict(os.environ)
+    for k in list(env):
+        if k.startswith("PYTHON") or k.startswith("LUA_") or k.startswith("LD_"):
+            del env[k]
+    env.update(
+        {
+            "LC_ALL": "C",
+            "TZ": "UTC",
+            "PYTHONHASHSEED": "0",
+            "PYTHONPYCACHEPREFIX": os.path.join(work, "pycache"),
+        }
+    )
+    return env
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,33 +408,47 @@ def bench_env(work):
 
 
 def check_run(cmd, work, timeout, env):
-	"""One run with the output captured: a dict with status, sha256, detail and the
-	sample (wall, user, sys) in seconds."""
-	out_path = os.path.join(work, "out.tmp")
-	ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-	t0 = time.perf_counter()
-	try:
-		with open(out_path, "wb") as out:
-			r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=out,
-					   stderr=subprocess.PIPE, timeout=timeout, env=env, cwd=work)
-	except subprocess.TimeoutExpired:
-		return {"status": "timeout", "detail": "no result after %d s" % timeout}
-	except OSError as e:
-		return {"status": "fail", "detail": str(e)}
-	dt = time.perf_counter() - t0
-	ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-	sample = (dt, ru1.ru_utime - ru0.ru_utime, ru1.ru_stime - ru0.ru_stime)
-	with open(out_path, "rb") as f:
-		data = f.read()
-	res = {"status": "ok", "sha256": hashlib.sha256(data).hexdigest(), "sample": sample,
-	       "detail": "%d bytes of output" % len(data)}
-	if r.returncode:
-		err = r.stderr.decode(errors="replace").strip().splitlines()
-		why = "exit status %d" % r.returncode if r.returncode > 0 else \
-			"killed by signal %d" % -r.returncode
-		res["status"] = "fail"
-		res["detail"] = why + (": " + err[-1][:160] if err else "")
-	return res
+    """One run with the output captured: a dict with status, sha256, detail and the
+    sample (wall, user, sys) in seconds."""
+    out_path = os.path.join(work, "out.tmp")
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    try:
+        with open(out_path, "wb") as out:
+            r = subprocess.run(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.PIPE,
+                timeout=timeout,
+                env=env,
+                cwd=work,
+            )
+    except subprocess.TimeoutExpired:
+        return {"status": "timeout", "detail": "no result after %d s" % timeout}
+    except OSError as e:
+        return {"status": "fail", "detail": str(e)}
+    dt = time.perf_counter() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    sample = (dt, ru1.ru_utime - ru0.ru_utime, ru1.ru_stime - ru0.ru_stime)
+    with open(out_path, "rb") as f:
+        data = f.read()
+    res = {
+        "status": "ok",
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "sample": sample,
+        "detail": "%d bytes of output" % len(data),
+    }
+    if r.returncode:
+        err = r.stderr.decode(errors="replace").strip().splitlines()
+        why = (
+            "exit status %d" % r.returncode
+            if r.returncode > 0
+            else "killed by signal %d" % -r.returncode
+        )
+        res["status"] = "fail"
+        res["detail"] = why + (": " + err[-1][:160] if err else "")
+    return res
 
 
 # ---------------------------------------------------------------------------------------------
@@ -350,46 +456,67 @@ def check_run(cmd, work, timeout, env):
 
 
 def hyperfine_round(cmds, warmup, json_path, env, work):
-	"""One hyperfine call with one timed run per command: {runner: (wall, user, sys)}."""
-	names = list(cmds)
-	argv = ["hyperfine", "-N", "--runs", "1", "--warmup", str(warmup), "--style", "none",
-		"--export-json", json_path]
-	argv += [shlex.join(cmds[n]) for n in names]
-	r = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-			   stderr=subprocess.PIPE, env=env, cwd=work, text=True)
-	if r.returncode:
-		log("hyperfine failed: " + r.stderr.strip()[-500:])
-		return {}
-	with open(json_path) as f:
-		res = json.load(f)["results"]
-	return {n: (x["times"][0], x["user"], x["system"]) for n, x in zip(names, res)}
+    """One hyperfine call with one timed run per command: {runner: (wall, user, sys)}."""
+    names = list(cmds)
+    argv = [
+        "hyperfine",
+        "-N",
+        "--runs",
+        "1",
+        "--warmup",
+        str(warmup),
+        "--style",
+        "none",
+        "--export-json",
+        json_path,
+    ]
+    argv += [shlex.join(cmds[n]) for n in names]
+    r = subprocess.run(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=work,
+        text=True,
+    )
+    if r.returncode:
+        log("hyperfine failed: " + r.stderr.strip()[-500:])
+        return {}
+    with open(json_path) as f:
+        res = json.load(f)["results"]
+    return {n: (x["times"][0], x["user"], x["system"]) for n, x in zip(names, res)}
 
 
 def time_workload(s, w, cmds, checks, args, env):
-	"""Alternating rounds: each round runs every runner that still needs samples once, so a
-	slow drift of the shared machine's load hits all runners alike."""
-	want = {}
-	for n in cmds:
-		dt = checks[n]["sample"][0]
-		if args.budget and dt * args.runs > args.budget:
-			want[n] = int(args.budget // dt)
-		else:
-			want[n] = args.runs
-	samples = {n: [] for n in cmds}
-	rnd = 0
-	while True:
-		todo = {n: c for n, c in cmds.items() if len(samples[n]) < want[n]}
-		if not todo:
-			break
-		got = hyperfine_round(todo, args.warmup if rnd == 0 else 0,
-				      os.path.join(s.work, "hf-%s-%d.json" % (w["name"], rnd)),
-				      env, s.work)
-		if not got:
-			break
-		for n, t in got.items():
-			samples[n].append(t)
-		rnd += 1
-	return samples
+    """Alternating rounds: each round runs every runner that still needs samples once, so a
+    slow drift of the shared machine's load hits all runners alike."""
+    want = {}
+    for n in cmds:
+        dt = checks[n]["sample"][0]
+        if args.budget and dt * args.runs > args.budget:
+            want[n] = int(args.budget // dt)
+        else:
+            want[n] = args.runs
+    samples = {n: [] for n in cmds}
+    rnd = 0
+    while True:
+        todo = {n: c for n, c in cmds.items() if len(samples[n]) < want[n]}
+        if not todo:
+            break
+        got = hyperfine_round(
+            todo,
+            args.warmup if rnd == 0 else 0,
+            os.path.join(s.work, "hf-%s-%d.json" % (w["name"], rnd)),
+            env,
+            s.work,
+        )
+        if not got:
+            break
+        for n, t in got.items():
+            samples[n].append(t)
+        rnd += 1
+    return samples
 
 
 # ---------------------------------------------------------------------------------------------
@@ -397,18 +524,37 @@ def time_workload(s, w, cmds, checks, args, env):
 
 
 def callgrind(s, w, cmd, env):
-	"""Guest-independent work measure: host instructions executed (callgrind's Ir)."""
-	out = os.path.join(s.work, "callgrind.out")
-	argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
-		"--smc-check=all-non-file"] + cmd
-	try:
-		r = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-				   stderr=subprocess.PIPE, env=env, cwd=s.work, text=True,
-				   timeout=3600)
-	except subprocess.TimeoutExpired:
-		return None
-	m = re.search(r"Collected\s*:\s*(\d+)", r.stderr)
-	return int(m.group(1)) if m and r.returncode == 0 else None
+    """A repeatable work measure: host instructions executed (callgrind's Ir), or None."""
+    out = os.path.join(s.work, "callgrind.out")
+    argv = [
+        "valgrind",
+        "--tool=callgrind",
+        "--callgrind-out-file=" + out,
+        "--smc-check=all-non-file",
+    ] + cmd
+    try:
+        r = subprocess.run(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=s.work,
+            text=True,
+            timeout=3600,
+        )
+    except subprocess.TimeoutExpired:
+        log("callgrind %s: timeout" % w["name"])
+        return None
+    m = re.search(r"Collected\s*:\s*(\d+)", r.stderr)
+    if m and r.returncode == 0:
+        return int(m.group(1))
+    msgs = [l for l in r.stderr.splitlines() if not l.startswith("==")]
+    log(
+        "callgrind %s failed (exit status %d): %s"
+        % (w["name"], r.returncode, (msgs or ["?"])[-1][:200])
+    )
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -416,375 +562,491 @@ def callgrind(s, w, cmd, env):
 
 
 def fmt_s(x):
-	if x is None:
-		return "-"
-	return "%.3f" % x if x < 10 else "%.2f" % x if x < 100 else "%.1f" % x
+    if x is None:
+        return "-"
+    return "%.3f" % x if x < 10 else "%.2f" % x if x < 100 else "%.1f" % x
 
 
 def fmt_r(x):
-	return "-" if x is None else "%.2f" % x
+    return "-" if x is None else "%.2f" % x
 
 
 def host_info(s):
-	cpu = "unknown"
-	try:
-		with open("/proc/cpuinfo") as f:
-			for line in f:
-				if line.startswith("model name"):
-					cpu = line.split(":", 1)[1].strip()
-					break
-	except OSError:
-		pass
-	rev = run_text(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]) or "unknown"
-	if run_text(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"]):
-		rev += " (with uncommitted changes)"
-	return [
-		("date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
-		("host CPU", "%s, %d logical CPUs (shared)" % (cpu, os.cpu_count() or 0)),
-		("host OS", "%s, Linux %s" % (run_text(["sh", "-c", ". /etc/os-release; echo "
-						       "$PRETTY_NAME"]) or "?", platform.release())),
-		("morph", "git %s, %s" % (rev, s.morph_desc)),
-		("qemu", (run_text([s.qemu, "--version"]).splitlines() or ["not found"])[0]
-		 if s.qemu else "not found"),
-		("hyperfine", run_text(["hyperfine", "--version"]) or "?"),
-		("gcc (native kernels)", (run_text(["gcc", "--version"]).splitlines() or ["?"])[0]),
-		("gcc (guest kernels)",
-		 (run_text(["riscv64-linux-gnu-gcc", "--version"]).splitlines() or ["?"])[0]),
-	]
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    rev = run_text(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]) or "unknown"
+    built = "-"
+    if s.morph:
+        mtime = datetime.datetime.fromtimestamp(os.path.getmtime(s.morph), datetime.timezone.utc)
+        built = mtime.strftime("%Y-%m-%d %H:%M UTC")
+    if run_text(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"]):
+        rev += " (with uncommitted changes)"
+    return [
+        ("date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+        ("host CPU", "%s, %d logical CPUs (shared)" % (cpu, os.cpu_count() or 0)),
+        (
+            "host OS",
+            "%s, Linux %s"
+            % (
+                run_text(["sh", "-c", ". /etc/os-release; echo " "$PRETTY_NAME"]) or "?",
+                platform.release(),
+            ),
+        ),
+        ("morph", "git %s, binary built %s; %s" % (rev, built, s.morph_desc)),
+        (
+            "qemu",
+            (run_text([s.qemu, "--version"]).splitlines() or ["not found"])[0]
+            if s.qemu
+            else "not found",
+        ),
+        ("hyperfine", run_text(["hyperfine", "--version"]) or "?"),
+        ("gcc (native kernels)", (run_text(["gcc", "--version"]).splitlines() or ["?"])[0]),
+        (
+            "gcc (guest kernels)",
+            (run_text(["riscv64-linux-gnu-gcc", "--version"]).splitlines() or ["?"])[0],
+        ),
+    ]
 
 
 def summarize(results, metric):
-	"""Per-workload ratios of METRIC ("wall" or "cpu" medians) and their geometric means:
-	({workload: {ratio: value}}, {ratio: geomean})."""
-	per = {}
-	for w in results:
-		med = w["median"][metric]
+    """Per-workload ratios of METRIC ("wall" or "cpu" medians) and their geometric means:
+    ({workload: {ratio: value}}, {ratio: geomean})."""
+    per = {}
+    for w in results:
+        med = w["median"][metric]
 
-		def ratio(a, b):
-			return med[a] / med[b] if med.get(a) and med.get(b) else None
-		per[w["name"]] = {"qm": ratio("qemu", "morph"), "mn": ratio("morph", "native"),
-				  "im": ratio("interp", "morph")}
-	return per, {k: geomean([p[k] for p in per.values()]) for k in ("qm", "mn", "im")}
+        def ratio(a, b):
+            return med[a] / med[b] if med.get(a) and med.get(b) else None
+
+        per[w["name"]] = {
+            "qm": ratio("qemu", "morph"),
+            "mn": ratio("morph", "native"),
+            "im": ratio("interp", "morph"),
+        }
+    return per, {k: geomean([p[k] for p in per.values()]) for k in ("qm", "mn", "im")}
 
 
 def summary_table(results, cols, metric):
-	"""Markdown lines: one row per workload, the ratios, geometric means at the bottom."""
-	per, gm = summarize(results, metric)
-	head = ["workload"] + [TITLES[r] for r in cols] + ["qemu/morph", "morph/native",
-							   "interp/morph"]
-	lines = ["| " + " | ".join(head) + " |",
-		 "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"]
-	for w in results:
-		row = [w["name"]]
-		for r in cols:
-			st = w["status"].get(r)
-			if st == "ok":
-				row.append(fmt_s(w["median"][metric][r]) +
-					   ("*" if w["check_only"].get(r) else ""))
-			else:
-				row.append(st or "n/a")
-		row += [fmt_r(per[w["name"]][k]) for k in ("qm", "mn", "im")]
-		lines.append("| " + " | ".join(row) + " |")
-	n = len(results)
-	cells = ["**%s** (%d/%d)" % (fmt_r(gm[k]), sum(1 for p in per.values() if p[k]), n)
-		 for k in ("qm", "mn", "im")]
-	lines.append("| **geometric mean** |" + " |" * len(cols) + " " + " | ".join(cells) +
-		     " |")
-	lines.append("")
-	return lines, gm
+    """Markdown lines: one row per workload, the ratios, geometric means at the bottom."""
+    per, gm = summarize(results, metric)
+    head = ["workload"] + [TITLES[r] for r in cols] + ["qemu/morph", "morph/native", "interp/morph"]
+    lines = [
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|",
+    ]
+    for w in results:
+        row = [w["name"]]
+        for r in cols:
+            st = w["status"].get(r)
+            if st == "ok":
+                row.append(fmt_s(w["median"][metric][r]) + ("*" if w["check_only"].get(r) else ""))
+            else:
+                row.append(st or "n/a")
+        row += [fmt_r(per[w["name"]][k]) for k in ("qm", "mn", "im")]
+        lines.append("| " + " | ".join(row) + " |")
+    n = len(results)
+    cells = [
+        "**%s** (%d/%d)" % (fmt_r(gm[k]), sum(1 for p in per.values() if p[k]), n)
+        for k in ("qm", "mn", "im")
+    ]
+    lines.append("| **geometric mean** |" + " |" * len(cols) + " " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines, gm
 
 
 def write_report(s, args, results, cg, path):
-	lines = []
-	header = os.path.join(BENCH, "performance-header.md")
-	if os.path.exists(header):
-		with open(header) as f:
-			lines.append(f.read().rstrip() + "\n")
-	lines.append("<!-- Everything below is generated by bench/run.py; edit "
-		     "bench/performance-header.md for the text above. -->\n")
-	lines.append("## Results\n")
-	lines.append("Run: `%s`: %s inputs, at most %d timed run(s) per cell, per-cell budget "
-		     "%s s.\n" % (" ".join(["bench/run.py"] + sys.argv[1:]),
-				  "quick (about 4x smaller than described below)" if args.quick
-				  else "full-size", args.runs,
-				  "%g" % args.budget if args.budget else "none"))
-	lines.append("| | |\n|---|---|")
-	for k, v in host_info(s):
-		lines.append("| %s | %s |" % (k, v.replace("|", "\\|")))
-	lines.append("")
+    lines = []
+    header = os.path.join(BENCH, "performance-header.md")
+    if os.path.exists(header):
+        with open(header) as f:
+            lines.append(f.read().rstrip() + "\n")
+    lines.append(
+        "<!-- Everything below is generated by bench/run.py; edit "
+        "bench/performance-header.md for the text above. -->\n"
+    )
+    lines.append("## Results\n")
+    lines.append(
+        "Run: `%s`: %s inputs, at most %d timed run(s) per cell, per-cell budget "
+        "%s s.\n"
+        % (
+            " ".join(["bench/run.py"] + sys.argv[1:]),
+            "quick (about 4x smaller than described below)" if args.quick else "full-size",
+            args.runs,
+            "%g" % args.budget if args.budget else "none",
+        )
+    )
+    lines.append("| | |\n|---|---|")
+    for k, v in host_info(s):
+        lines.append("| %s | %s |" % (k, v.replace("|", "\\|")))
+    lines.append("")
 
-	cols = [r for r in RUNNERS if r in args.runners]
-	lines.append("### Summary: median wall-clock seconds\n")
-	lines.append("Lower is better. Ratios: qemu/morph > 1 means morph is faster than QEMU; "
-		     "morph/native is the slowdown against the host; interp/morph is how much "
-		     "the JIT gains over the interpreter. `fail`/`timeout`: crashed or took too "
-		     "long, `wrong`: printed a different result (see the details); such cells "
-		     "are not timed. `*`: only the check run was timed (the runner was slower "
-		     "than the per-cell budget).\n")
-	table, gm = summary_table(results, cols, "wall")
-	lines += table
-	lines.append("Targets (issue 2), on wall-clock medians: geomean qemu/morph >= 1.5: %s; "
-		     "morph/native <= 3: %s; interp/morph >= 5: %s.\n" % tuple(
-			     "n/a" if gm[k] is None else ("**met**" if ok(gm[k]) else "**not met**")
-			     for k, ok in (("qm", lambda x: x >= 1.5), ("mn", lambda x: x <= 3),
-					   ("im", lambda x: x >= 5))))
-	lines.append("### Summary: median CPU seconds (user + system)\n")
-	lines.append("The same runs, counting the CPU time the process used instead of the "
-		     "elapsed time: less sensitive to other jobs taking turns on the two "
-		     "cores.\n")
-	lines += summary_table(results, cols, "cpu")[0]
-	if s.debian_versions:
-		lines.append("Debian trixie packages (the same version for riscv64 and amd64):\n")
-		lines.append("| package | riscv64 | amd64 |\n|---|---|---|")
-		for pkg, (rv, amd) in s.debian_versions.items():
-			lines.append("| %s | %s | %s |" % (pkg, rv or "-", amd or "-"))
-		lines.append("")
+    cols = [r for r in RUNNERS if r in args.runners]
+    lines.append("### Summary: median wall-clock seconds\n")
+    lines.append(
+        "Lower is better. Ratios: qemu/morph > 1 means morph is faster than QEMU; "
+        "morph/native is the slowdown against the host; interp/morph is how much "
+        "the JIT gains over the interpreter. `fail`/`timeout`: crashed or took too "
+        "long, `wrong`: printed a different result (see the details); such cells "
+        "are not timed. `*`: only the check run was timed (the runner was slower "
+        "than the per-cell budget).\n"
+    )
+    table, gm = summary_table(results, cols, "wall")
+    lines += table
+    lines.append(
+        "Targets (issue 2), on wall-clock medians: geomean qemu/morph >= 1.5: %s; "
+        "morph/native <= 3: %s; interp/morph >= 5: %s.\n"
+        % tuple(
+            "n/a" if gm[k] is None else ("**met**" if ok(gm[k]) else "**not met**")
+            for k, ok in (
+                ("qm", lambda x: x >= 1.5),
+                ("mn", lambda x: x <= 3),
+                ("im", lambda x: x >= 5),
+            )
+        )
+    )
+    lines.append("### Summary: median CPU seconds (user + system)\n")
+    lines.append(
+        "The same runs, counting the CPU time the process used instead of the "
+        "elapsed time: less sensitive to other jobs taking turns on the two "
+        "cores.\n"
+    )
+    lines += summary_table(results, cols, "cpu")[0]
+    if s.debian_versions:
+        lines.append("Debian trixie packages (the same version for riscv64 and amd64):\n")
+        lines.append("| package | riscv64 | amd64 |\n|---|---|---|")
+        for pkg, (rv, amd) in s.debian_versions.items():
+            lines.append("| %s | %s | %s |" % (pkg, rv or "-", amd or "-"))
+        lines.append("")
 
-	if cg:
-		lines.append("### Callgrind: host instructions executed (millions)\n")
-		lines.append("`valgrind --tool=callgrind`; instruction counts are repeatable, unlike "
-			     "times on a shared machine. They count the emulator's own work, "
-			     "translation included.\n")
-		lines.append("| workload | " + " | ".join(TITLES[r] for r in cols) +
-			     " | qemu/morph |")
-		lines.append("|---|" + "---:|" * (len(cols) + 1))
-		for name, counts in cg.items():
-			row = [name] + ["-" if counts.get(r) is None else "%.0f" % (counts[r] / 1e6)
-					for r in cols]
-			q, m = counts.get("qemu"), counts.get("morph")
-			row.append(fmt_r(q / m) if q and m else "-")
-			lines.append("| " + " | ".join(row) + " |")
-		lines.append("")
+    if cg:
+        lines.append("### Callgrind: host instructions executed (millions)\n")
+        lines.append(
+            "`valgrind --tool=callgrind`; instruction counts are repeatable, unlike "
+            "times on a shared machine. They count the emulator's own work, "
+            "translation included.\n"
+        )
+        lines.append("| workload | " + " | ".join(TITLES[r] for r in cols) + " | qemu/morph |")
+        lines.append("|---|" + "---:|" * (len(cols) + 1))
+        for name, counts in cg.items():
+            row = [name] + [
+                "n/a"
+                if r not in counts
+                else "fail"
+                if counts[r] is None
+                else "%.0f" % (counts[r] / 1e6)
+                for r in cols
+            ]
+            q, m = counts.get("qemu"), counts.get("morph")
+            row.append(fmt_r(q / m) if q and m else "-")
+            lines.append("| " + " | ".join(row) + " |")
+        lines.append("")
 
-	lines.append("### Per workload\n")
-	lines.append("Median, min and max wall-clock seconds over the timed runs, median user and "
-		     "system CPU seconds, and the number of timed runs. The check run (output "
-		     "captured and compared with the native run's) is not counted, except where "
-		     "marked `*`.\n")
-	for w in results:
-		lines.append("#### %s\n" % w["name"])
-		lines.append(w["desc"] + ".\n")
-		lines.append("| runner | median | min | max | user | sys | runs | check |")
-		lines.append("|---|---:|---:|---:|---:|---:|---:|---|")
-		for r in cols:
-			st = w["status"].get(r)
-			sm = w["samples"].get(r) or []
-			if st != "ok" or not sm:
-				lines.append("| %s | %s | | | | | | %s |" % (
-					TITLES[r], st or "n/a", w["detail"].get(r, "")))
-				continue
-			walls = [x[0] for x in sm]
-			cpu = [fmt_s(statistics.median(x[i] for x in sm)) for i in (1, 2)]
-			lines.append("| %s | %s | %s | %s | %s | %s | %d%s | ok |" % (
-				TITLES[r], fmt_s(statistics.median(walls)), fmt_s(min(walls)),
-				fmt_s(max(walls)), cpu[0], cpu[1], len(sm),
-				"*" if w["check_only"].get(r) else ""))
-		lines.append("")
-		lines.append("<details><summary>commands</summary>\n")
-		lines.append("```")
-		for r in cols:
-			if w["cmds"].get(r):
-				lines.append(shlex.join(w["cmds"][r]))
-		lines.append("```\n</details>\n")
-	os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-	with open(path, "w") as f:
-		f.write("\n".join(lines).rstrip() + "\n")
-	log("wrote " + path)
+    lines.append("### Per workload\n")
+    lines.append(
+        "Median, min and max wall-clock seconds over the timed runs, median user and "
+        "system CPU seconds, and the number of timed runs. The check run (output "
+        "captured and compared with the native run's) is not counted, except where "
+        "marked `*`.\n"
+    )
+    for w in results:
+        lines.append("#### %s\n" % w["name"])
+        lines.append(w["desc"] + ".\n")
+        lines.append("| runner | median | min | max | user | sys | runs | check |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---|")
+        for r in cols:
+            st = w["status"].get(r)
+            sm = w["samples"].get(r) or []
+            if st != "ok" or not sm:
+                lines.append(
+                    "| %s | %s | | | | | | %s |" % (TITLES[r], st or "n/a", w["detail"].get(r, ""))
+                )
+                continue
+            walls = [x[0] for x in sm]
+            cpu = [fmt_s(statistics.median(x[i] for x in sm)) for i in (1, 2)]
+            lines.append(
+                "| %s | %s | %s | %s | %s | %s | %d%s | ok |"
+                % (
+                    TITLES[r],
+                    fmt_s(statistics.median(walls)),
+                    fmt_s(min(walls)),
+                    fmt_s(max(walls)),
+                    cpu[0],
+                    cpu[1],
+                    len(sm),
+                    "*" if w["check_only"].get(r) else "",
+                )
+            )
+        lines.append("")
+        lines.append("<details><summary>commands</summary>\n")
+        lines.append("```")
+        for r in cols:
+            if w["cmds"].get(r):
+                lines.append(shlex.join(w["cmds"][r]))
+        lines.append("```\n</details>\n")
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as f:
+        f.write("\n".join(lines).rstrip() + "\n")
+    log("wrote " + path)
 
 
 def print_summary(results, cols):
-	print("%-8s " % "workload" + " ".join("%14s" % TITLES[r] for r in cols))
-	for w in results:
-		cells = []
-		for r in cols:
-			st = w["status"].get(r)
-			cells.append("%14s" % (fmt_s(w["median"]["wall"][r]) if st == "ok" else
-					       (st or "n/a")))
-		print("%-8s " % w["name"] + " ".join(cells))
-	for metric in ("wall", "cpu"):
-		gm = summarize(results, metric)[1]
-		print("geomean (%s) qemu/morph %s  morph/native %s  interp/morph %s" % (
-			metric, fmt_r(gm["qm"]), fmt_r(gm["mn"]), fmt_r(gm["im"])))
+    print("%-8s " % "workload" + " ".join("%14s" % TITLES[r] for r in cols))
+    for w in results:
+        cells = []
+        for r in cols:
+            st = w["status"].get(r)
+            cells.append("%14s" % (fmt_s(w["median"]["wall"][r]) if st == "ok" else (st or "n/a")))
+        print("%-8s " % w["name"] + " ".join(cells))
+    for metric in ("wall", "cpu"):
+        gm = summarize(results, metric)[1]
+        print(
+            "geomean (%s) qemu/morph %s  morph/native %s  interp/morph %s"
+            % (metric, fmt_r(gm["qm"]), fmt_r(gm["mn"]), fmt_r(gm["im"]))
+        )
 
 
 # ---------------------------------------------------------------------------------------------
 
 
 def parse_args():
-	p = argparse.ArgumentParser(
-		description="Benchmark morph (JIT and --interp) against qemu-riscv64 and native "
-			    "x86-64; writes docs/performance.md.")
-	p.add_argument("--quick", action="store_true",
-		       help="smoke run: ~4x smaller inputs, 1 timed run per cell, 10 s budget")
-	p.add_argument("--runs", type=int, default=5,
-		       help="timed runs per runner and workload (default 5)")
-	p.add_argument("--warmup", type=int, default=0,
-		       help="extra hyperfine warm-up runs per command before the first round "
-			    "(default 0: the check run already warms caches)")
-	p.add_argument("--budget", type=float, default=40,
-		       help="seconds per runner and workload: a runner slower than budget/runs "
-			    "gets fewer timed runs; slower than the budget, only its check run "
-			    "is timed (default 40; 0 = no limit)")
-	p.add_argument("--timeout", type=float, default=600,
-		       help="a check run taking longer fails as 'timeout' (default 600 s)")
-	p.add_argument("--workloads", default="",
-		       help="comma-separated subset (default all; see --list)")
-	p.add_argument("--runners", default=",".join(RUNNERS),
-		       help="comma-separated subset of %s" % ",".join(RUNNERS))
-	p.add_argument("--list", action="store_true", help="list the workloads and exit")
-	p.add_argument("--morph", help="morph binary (default: build it in --build-dir)")
-	p.add_argument("--morph-arg", action="append", default=[], dest="morph_args",
-		       help="extra option for 'morph run' in the morph (JIT) column, repeatable")
-	p.add_argument("--build-dir", default="/tmp/build-bench",
-		       help="where to build morph (default /tmp/build-bench)")
-	p.add_argument("--no-build", action="store_true",
-		       help="use the morph already in --build-dir")
-	p.add_argument("--qemu", default=shutil.which("qemu-riscv64"), help="qemu-riscv64 binary")
-	p.add_argument("--sysroot-riscv64", default=os.path.join(CACHE, "sysroot-riscv64"))
-	p.add_argument("--sysroot-amd64", default=os.path.join(CACHE, "sysroot-amd64"))
-	p.add_argument("--no-fetch", action="store_true",
-		       help="never call scripts/fetch-debian.sh for missing Debian programs")
-	p.add_argument("--work", default="/tmp/morph-bench",
-		       help="scratch directory: built kernels, inputs, JSON (default "
-			    "/tmp/morph-bench)")
-	p.add_argument("--output", default=os.path.join(ROOT, "docs", "performance.md"),
-		       help="report file (default docs/performance.md)")
-	p.add_argument("--no-report", action="store_true", help="do not write the report")
-	p.add_argument("--callgrind", default="",
-		       help="comma-separated workloads to also count host instructions for "
-			    "with valgrind --tool=callgrind (slow: ~50x)")
-	p.add_argument("--no-time", action="store_true",
-		       help="only check outputs (and run callgrind); no hyperfine timing")
-	args = p.parse_args()
-	if args.quick:
-		args.runs = 1
-		args.budget = 10
-	args.runners = [r.strip() for r in args.runners.split(",") if r.strip()]
-	for r in args.runners:
-		if r not in RUNNERS:
-			p.error("unknown runner '%s'" % r)
-	names = [w["name"] for w in WORKLOADS]
-	args.workloads = [x.strip() for x in args.workloads.split(",") if x.strip()] or names
-	args.callgrind = [x.strip() for x in args.callgrind.split(",") if x.strip()]
-	for x in args.workloads + args.callgrind:
-		if x not in names:
-			p.error("unknown workload '%s' (have: %s)" % (x, ", ".join(names)))
-	return args
+    p = argparse.ArgumentParser(
+        description="Benchmark morph (JIT and --interp) against qemu-riscv64 and native "
+        "x86-64; writes docs/performance.md."
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: ~4x smaller inputs, 1 timed run per cell, 10 s budget",
+    )
+    p.add_argument(
+        "--runs", type=int, default=5, help="timed runs per runner and workload (default 5)"
+    )
+    p.add_argument(
+        "--warmup",
+        type=int,
+        default=0,
+        help="extra hyperfine warm-up runs per command before the first round "
+        "(default 0: the check run already warms caches)",
+    )
+    p.add_argument(
+        "--budget",
+        type=float,
+        default=40,
+        help="seconds per runner and workload: a runner slower than budget/runs "
+        "gets fewer timed runs; slower than the budget, only its check run "
+        "is timed (default 40; 0 = no limit)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=600,
+        help="a check run taking longer fails as 'timeout' (default 600 s)",
+    )
+    p.add_argument(
+        "--workloads", default="", help="comma-separated subset (default all; see --list)"
+    )
+    p.add_argument(
+        "--runners",
+        default=",".join(RUNNERS),
+        help="comma-separated subset of %s" % ",".join(RUNNERS),
+    )
+    p.add_argument("--list", action="store_true", help="list the workloads and exit")
+    p.add_argument("--morph", help="morph binary (default: build it in --build-dir)")
+    p.add_argument(
+        "--morph-arg",
+        action="append",
+        default=[],
+        dest="morph_args",
+        help="extra option for 'morph run' in the morph (JIT) column, repeatable",
+    )
+    p.add_argument(
+        "--build-dir",
+        default="/tmp/build-bench",
+        help="where to build morph (default /tmp/build-bench)",
+    )
+    p.add_argument("--no-build", action="store_true", help="use the morph already in --build-dir")
+    p.add_argument("--qemu", default=shutil.which("qemu-riscv64"), help="qemu-riscv64 binary")
+    p.add_argument("--sysroot-riscv64", default=os.path.join(CACHE, "sysroot-riscv64"))
+    p.add_argument("--sysroot-amd64", default=os.path.join(CACHE, "sysroot-amd64"))
+    p.add_argument(
+        "--no-fetch",
+        action="store_true",
+        help="never call scripts/fetch-debian.sh for missing Debian programs",
+    )
+    p.add_argument(
+        "--work",
+        default="/tmp/morph-bench",
+        help="scratch directory: built kernels, inputs, JSON (default " "/tmp/morph-bench)",
+    )
+    p.add_argument(
+        "--output",
+        default=os.path.join(ROOT, "docs", "performance.md"),
+        help="report file (default docs/performance.md)",
+    )
+    p.add_argument("--no-report", action="store_true", help="do not write the report")
+    p.add_argument(
+        "--callgrind",
+        default="",
+        help="comma-separated workloads to also count host instructions for "
+        "with valgrind --tool=callgrind (slow: ~50x)",
+    )
+    p.add_argument(
+        "--no-time",
+        action="store_true",
+        help="only check outputs (and run callgrind); no hyperfine timing",
+    )
+    args = p.parse_args()
+    if args.quick:
+        args.runs = 1
+        args.budget = 10
+    args.runners = [r.strip() for r in args.runners.split(",") if r.strip()]
+    for r in args.runners:
+        if r not in RUNNERS:
+            p.error("unknown runner '%s'" % r)
+    names = [w["name"] for w in WORKLOADS]
+    args.workloads = [x.strip() for x in args.workloads.split(",") if x.strip()] or names
+    args.callgrind = [x.strip() for x in args.callgrind.split(",") if x.strip()]
+    for x in args.workloads + args.callgrind:
+        if x not in names:
+            p.error("unknown workload '%s' (have: %s)" % (x, ", ".join(names)))
+    return args
 
 
 def morph_description(exe):
-	"""What the morph column means: the default backend, from `morph run --help`."""
-	if not exe:
-		return "not available"
-	h = run_text([exe, "run", "--help"])
-	jit = re.search(r"--jit\b|\bJIT\b|x86-64", h, re.I)
-	if "--interp" in h and jit:
-		return "'morph run' (default backend) vs 'morph run --interp'"
-	if "--interp" in h:
-		return "'morph run --help' mentions no JIT: the morph column may be the interpreter"
-	return "'morph run --help' mentions neither --interp nor a JIT"
+    """What the morph column means: the default backend, from `morph run --help`."""
+    if not exe:
+        return "not available"
+    h = run_text([exe, "run", "--help"])
+    jit = re.search(r"--jit\b|\bJIT\b|x86-64", h, re.I)
+    if "--interp" in h and jit:
+        return "'morph run' (default backend) vs 'morph run --interp'"
+    if "--interp" in h:
+        return "'morph run --help' mentions no JIT: the morph column may be the interpreter"
+    return "'morph run --help' mentions neither --interp nor a JIT"
 
 
 def main():
-	args = parse_args()
-	if args.list:
-		for w in WORKLOADS:
-			print("%-8s %-7s %s" % (w["name"], w["kind"], w["desc"]))
-		return 0
-	if not shutil.which("hyperfine") and not args.no_time:
-		log("hyperfine not found (scripts/setup.sh installs it)")
-		return 1
-	os.makedirs(args.work, exist_ok=True)
-	env = bench_env(os.path.abspath(args.work))
+    args = parse_args()
+    if args.list:
+        for w in WORKLOADS:
+            print("%-8s %-7s %s" % (w["name"], w["kind"], w["desc"]))
+        return 0
+    if not shutil.which("hyperfine") and not args.no_time:
+        log("hyperfine not found (scripts/setup.sh installs it)")
+        return 1
+    os.makedirs(args.work, exist_ok=True)
+    env = bench_env(os.path.abspath(args.work))
 
-	s = Setup()
-	s.work = os.path.abspath(args.work)
-	s.qemu = args.qemu if "qemu" in args.runners else None
-	s.morph_args = args.morph_args
-	s.morph = build_morph(args) if {"morph", "interp"} & set(args.runners) else None
-	s.morph_desc = morph_description(s.morph)
-	log("morph: %s (%s)" % (s.morph or "not available", s.morph_desc))
-	s.kernels = build_kernels(s.work, args.workloads)
+    s = Setup()
+    s.work = os.path.abspath(args.work)
+    s.qemu = args.qemu if "qemu" in args.runners else None
+    s.morph_args = args.morph_args
+    s.morph = build_morph(args) if {"morph", "interp"} & set(args.runners) else None
+    s.morph_desc = morph_description(s.morph)
+    log("morph: %s (%s)" % (s.morph or "not available", s.morph_desc))
+    s.kernels = build_kernels(s.work, args.workloads)
 
-	selected = [w for w in WORKLOADS if w["name"] in args.workloads]
-	pkgs = sorted({w["pkg"] for w in selected if w["kind"] == "debian"})
-	s.sysroot_riscv64 = s.sysroot_amd64 = None
-	s.debian_versions = {}
-	if pkgs:
-		s.sysroot_riscv64 = ensure_sysroot("riscv64", args.sysroot_riscv64, pkgs,
-						   not args.no_fetch)
-		if "native" in args.runners:
-			s.sysroot_amd64 = ensure_sysroot("amd64", args.sysroot_amd64, pkgs,
-							 not args.no_fetch)
-		for pkg in pkgs + ["libc6"]:
-			s.debian_versions[pkg] = (deb_version("riscv64", pkg), deb_version("amd64", pkg))
-	s.quick = args.quick
-	for w in selected:
-		for a in w["quick" if s.quick else "args"]:
-			m = re.search(r"text-(\d+)k\.txt$", a)
-			if m:
-				gen_text(a.format(w=s.work), int(m.group(1)) << 10, int(m.group(1)))
+    selected = [w for w in WORKLOADS if w["name"] in args.workloads]
+    pkgs = sorted({w["pkg"] for w in selected if w["kind"] == "debian"})
+    s.sysroot_riscv64 = s.sysroot_amd64 = None
+    s.debian_versions = {}
+    if pkgs:
+        s.sysroot_riscv64 = ensure_sysroot("riscv64", args.sysroot_riscv64, pkgs, not args.no_fetch)
+        if "native" in args.runners:
+            s.sysroot_amd64 = ensure_sysroot("amd64", args.sysroot_amd64, pkgs, not args.no_fetch)
+        for pkg in pkgs + ["libc6"]:
+            s.debian_versions[pkg] = (deb_version("riscv64", pkg), deb_version("amd64", pkg))
+    s.quick = args.quick
+    for w in selected:
+        for a in w["quick" if s.quick else "args"]:
+            m = re.search(r"text-(\d+)k\.txt$", a)
+            if m:
+                gen_text(a.format(w=s.work), int(m.group(1)) << 10, int(m.group(1)))
 
-	results, cg = [], {}
-	t_start = time.time()
-	for w in selected:
-		cmds = {r: command(s, w, r) for r in args.runners}
-		res = {"name": w["name"], "desc": w["desc"], "cmds": cmds, "status": {},
-		       "detail": {}, "samples": {}, "median": {"wall": {}, "cpu": {}},
-		       "check_only": {}}
-		# Check runs: everyone's output must match the native one (or QEMU's if the
-		# native one is unavailable).
-		checks = {}
-		for r in sorted(args.runners, key=("native", "qemu", "morph", "interp").index):
-			if not cmds[r]:
-				res["status"][r] = "n/a"
-				res["detail"][r] = "not available (see the log)"
-				continue
-			c = checks[r] = check_run(cmds[r], s.work, args.timeout, env)
-			log("%-7s %-7s %-7s %s%s" % (w["name"], r, c["status"],
-						     fmt_s(c["sample"][0]) + " s, " if "sample" in c
-						     else "", c["detail"]))
-		ref = None
-		for r in ("native", "qemu"):
-			if r in checks and checks[r]["status"] == "ok":
-				ref = (r, checks[r]["sha256"])
-				break
-		good = {}
-		for r, c in checks.items():
-			st, detail = c["status"], c["detail"]
-			if st == "ok" and ref and c["sha256"] != ref[1]:
-				st, detail = "wrong", "output differs from %s's (sha256 %s vs %s)" % (
-					ref[0], c["sha256"][:12], ref[1][:12])
-				log("%s: %s gives a WRONG ANSWER: %s" % (w["name"], r, detail))
-			elif st == "ok" and not ref:
-				st, detail = "fail", "no reference output (native and qemu failed)"
-			res["status"][r] = st
-			res["detail"][r] = detail
-			if st == "ok":
-				good[r] = cmds[r]
-		if good and not args.no_time:
-			res["samples"] = time_workload(s, w, good, checks, args, env)
-		for r in good:
-			sm = res["samples"].get(r) or []
-			if not sm:
-				# Too slow for the budget (or timing disabled): the check run's time.
-				sm = res["samples"][r] = [checks[r]["sample"]]
-				res["check_only"][r] = True
-			res["median"]["wall"][r] = statistics.median(x[0] for x in sm)
-			res["median"]["cpu"][r] = statistics.median(x[1] + x[2] for x in sm)
-		results.append(res)
-		if w["name"] in args.callgrind:
-			cg[w["name"]] = {}
-			for r in good:
-				log("callgrind %s %s ..." % (w["name"], r))
-				cg[w["name"]][r] = callgrind(s, w, good[r], env)
-	log("finished in %.0f s" % (time.time() - t_start))
+    results, cg = [], {}
+    t_start = time.time()
+    for w in selected:
+        cmds = {r: command(s, w, r) for r in args.runners}
+        res = {
+            "name": w["name"],
+            "desc": w["desc"],
+            "cmds": cmds,
+            "status": {},
+            "detail": {},
+            "samples": {},
+            "median": {"wall": {}, "cpu": {}},
+            "check_only": {},
+        }
+        # Check runs: everyone's output must match the native one (or QEMU's if the
+        # native one is unavailable).
+        checks = {}
+        for r in sorted(args.runners, key=("native", "qemu", "morph", "interp").index):
+            if not cmds[r]:
+                res["status"][r] = "n/a"
+                res["detail"][r] = "not available (see the log)"
+                continue
+            c = checks[r] = check_run(cmds[r], s.work, args.timeout, env)
+            log(
+                "%-7s %-7s %-7s %s%s"
+                % (
+                    w["name"],
+                    r,
+                    c["status"],
+                    fmt_s(c["sample"][0]) + " s, " if "sample" in c else "",
+                    c["detail"],
+                )
+            )
+        ref = None
+        for r in ("native", "qemu"):
+            if r in checks and checks[r]["status"] == "ok":
+                ref = (r, checks[r]["sha256"])
+                break
+        good = {}
+        for r, c in checks.items():
+            st, detail = c["status"], c["detail"]
+            if st == "ok" and ref and c["sha256"] != ref[1]:
+                st, detail = "wrong", "output differs from %s's (sha256 %s vs %s)" % (
+                    ref[0],
+                    c["sha256"][:12],
+                    ref[1][:12],
+                )
+                log("%s: %s gives a WRONG ANSWER: %s" % (w["name"], r, detail))
+            elif st == "ok" and not ref:
+                st, detail = "fail", "no reference output (native and qemu failed)"
+            res["status"][r] = st
+            res["detail"][r] = detail
+            if st == "ok":
+                good[r] = cmds[r]
+        if good and not args.no_time:
+            res["samples"] = time_workload(s, w, good, checks, args, env)
+        for r in good:
+            sm = res["samples"].get(r) or []
+            if not sm:
+                # Too slow for the budget (or timing disabled): the check run's time.
+                sm = res["samples"][r] = [checks[r]["sample"]]
+                res["check_only"][r] = True
+            res["median"]["wall"][r] = statistics.median(x[0] for x in sm)
+            res["median"]["cpu"][r] = statistics.median(x[1] + x[2] for x in sm)
+        results.append(res)
+        if w["name"] in args.callgrind:
+            cg[w["name"]] = {}
+            for r in good:
+                log("callgrind %s %s ..." % (w["name"], r))
+                cg[w["name"]][r] = callgrind(s, w, good[r], env)
+    log("finished in %.0f s" % (time.time() - t_start))
 
-	if not args.no_report:
-		write_report(s, args, results, cg, args.output)
-	print_summary(results, [r for r in RUNNERS if r in args.runners])
-	return 0
+    if not args.no_report:
+        write_report(s, args, results, cg, args.output)
+    print_summary(results, [r for r in RUNNERS if r in args.runners])
+    return 0
 
 
 if __name__ == "__main__":
-	sys.exit(main())
+    sys.exit(main())

@@ -47,8 +47,8 @@ static void mswi_write(void *opaque, uint64_t offset, uint64_t value, unsigned s
 }
 
 static const struct bus_ops mswi_ops = {
-	.read = mswi_read,
-	.write = mswi_write,
+    .read = mswi_read,
+    .write = mswi_write,
 };
 
 static void mswi_reset(void *opaque)
@@ -106,7 +106,7 @@ struct aclint_mtimer {
 	int *level;
 	uint64_t freq;
 	struct dev_clock clock;
-	_Atomic uint64_t offset;     /* mtime = ticks(clock) + offset (mod 2^64) */
+	_Atomic uint64_t offset; /* mtime = ticks(clock) + offset (mod 2^64) */
 	_Atomic uint64_t *mtimecmp;
 	struct ioloop_timer *timer;
 };
@@ -241,8 +241,8 @@ static void mtimer_write(void *opaque, uint64_t offset, uint64_t value, unsigned
 }
 
 static const struct bus_ops mtimer_ops = {
-	.read = mtimer_read,
-	.write = mtimer_write,
+    .read = mtimer_read,
+    .write = mtimer_write,
 };
 
 static void mtimer_reset(void *opaque)

@@ -25,7 +25,7 @@
 #define CLUSTER_SIZE (1u << CLUSTER_BITS)
 
 struct overlay_slot {
-	uint64_t idx;   /* cluster number + 1; 0: empty */
+	uint64_t idx; /* cluster number + 1; 0: empty */
 	uint8_t *data;
 };
 
@@ -104,7 +104,8 @@ static int file_rw(int fd, uint64_t off, const struct iovec *iov_in, int iovcnt,
 	iov = copy;
 	while (total) {
 		int cnt = iovcnt > IOV_MAX ? IOV_MAX : iovcnt;
-		ssize_t n = write ? pwritev(fd, iov, cnt, (off_t)off) : preadv(fd, iov, cnt, (off_t)off);
+		ssize_t n =
+		    write ? pwritev(fd, iov, cnt, (off_t)off) : preadv(fd, iov, cnt, (off_t)off);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -314,7 +315,8 @@ static int bf_discard(struct blockdev *bd, uint64_t off, uint64_t len)
 	if (f->snapshot)
 		return bf_write_zeroes(bd, off, len);
 	/* a hint: a file system without hole punching just keeps the data */
-	if (fallocate(f->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len) < 0 &&
+	if (fallocate(f->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len) <
+		0 &&
 	    errno != EOPNOTSUPP && errno != ENOSYS)
 		return -errno;
 	return 0;
@@ -334,12 +336,12 @@ static int bf_close(struct blockdev *bd)
 }
 
 static const struct blockdev_ops blockdev_file_ops = {
-	.readv = bf_readv,
-	.writev = bf_writev,
-	.flush = bf_flush,
-	.discard = bf_discard,
-	.write_zeroes = bf_write_zeroes,
-	.close = bf_close,
+    .readv = bf_readv,
+    .writev = bf_writev,
+    .flush = bf_flush,
+    .discard = bf_discard,
+    .write_zeroes = bf_write_zeroes,
+    .close = bf_close,
 };
 
 struct blockdev *blockdev_open_file(const char *path, unsigned flags)
@@ -445,8 +447,10 @@ int blockdev_parse_spec(const char *spec, char **path, unsigned *flags, char *er
 		} else if (klen == 8 && !memcmp(opt, "snapshot", 8) && b >= 0) {
 			*flags = b ? *flags | BLOCKDEV_SNAPSHOT : *flags & ~BLOCKDEV_SNAPSHOT;
 		} else {
-			snprintf(err, errlen, "drive '%s': unknown option '%.*s' "
-				 "(expected readonly or snapshot)", spec, (int)len, opt);
+			snprintf(err, errlen,
+				 "drive '%s': unknown option '%.*s' "
+				 "(expected readonly or snapshot)",
+				 spec, (int)len, opt);
 			goto bad;
 		}
 	}

@@ -27,7 +27,7 @@ struct bus {
 	struct {
 		void *host;
 		uint64_t size;
-	} *owned; /* bus_alloc_ram() mappings */
+	} * owned; /* bus_alloc_ram() mappings */
 	unsigned nowned;
 
 	void (*dma_fn)(void *opaque, uint64_t gpa, uint64_t len);
@@ -95,8 +95,12 @@ int bus_map_io(struct bus *bus, uint64_t base, uint64_t size, const struct bus_o
 	       void *opaque, const char *name)
 {
 	struct bus_region r = {
-		.base = base, .size = size, .kind = BUS_IO, .name = name,
-		.ops = ops, .opaque = opaque,
+	    .base = base,
+	    .size = size,
+	    .kind = BUS_IO,
+	    .name = name,
+	    .ops = ops,
+	    .opaque = opaque,
 	};
 
 	return bus_insert(bus, &r);
@@ -106,8 +110,11 @@ int bus_map_ram(struct bus *bus, uint64_t base, uint64_t size, void *host, unsig
 		const char *name)
 {
 	struct bus_region r = {
-		.base = base, .size = size, .name = name, .host = host,
-		.kind = (flags & BUS_RAM_READONLY) ? BUS_ROM : BUS_RAM,
+	    .base = base,
+	    .size = size,
+	    .name = name,
+	    .host = host,
+	    .kind = (flags & BUS_RAM_READONLY) ? BUS_ROM : BUS_RAM,
 	};
 
 	if (!host)
@@ -115,8 +122,7 @@ int bus_map_ram(struct bus *bus, uint64_t base, uint64_t size, void *host, unsig
 	return bus_insert(bus, &r);
 }
 
-void *bus_alloc_ram(struct bus *bus, uint64_t base, uint64_t size, unsigned flags,
-		    const char *name)
+void *bus_alloc_ram(struct bus *bus, uint64_t base, uint64_t size, unsigned flags, const char *name)
 {
 	void *host, *n;
 	int err;
@@ -340,11 +346,10 @@ static unsigned guest_err_nseen;
 static atomic_ulong guest_err_count;
 static pthread_mutex_t guest_err_lock = PTHREAD_MUTEX_INITIALIZER;
 
-unsigned long bus_guest_error(const char *dev, const char *fmt, ...)
+unsigned long bus_guest_verror(const char *dev, const char *fmt, va_list ap)
 {
 	unsigned long n = atomic_fetch_add(&guest_err_count, 1) + 1;
 	bool seen = false;
-	va_list ap;
 
 	pthread_mutex_lock(&guest_err_lock);
 	for (unsigned i = 0; i < guest_err_nseen; i++) {
@@ -359,10 +364,19 @@ unsigned long bus_guest_error(const char *dev, const char *fmt, ...)
 	if (seen)
 		return n;
 	fprintf(stderr, "morph: %s: guest error: ", dev);
-	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
-	va_end(ap);
 	fputs(" (reported once)\n", stderr);
+	return n;
+}
+
+unsigned long bus_guest_error(const char *dev, const char *fmt, ...)
+{
+	unsigned long n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	n = bus_guest_verror(dev, fmt, ap);
+	va_end(ap);
 	return n;
 }
 

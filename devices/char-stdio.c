@@ -122,10 +122,9 @@ static void stdio_flush_input(struct chardev_stdio *s)
 
 static void stdio_help(struct chardev_stdio *s)
 {
-	static const char help[] =
-		"\r\nC-a h    print this help\r\n"
-		"C-a x    exit morph\r\n"
-		"C-a C-a  send C-a to the guest\r\n";
+	static const char help[] = "\r\nC-a h    print this help\r\n"
+				   "C-a x    exit morph\r\n"
+				   "C-a C-a  send C-a to the guest\r\n";
 
 	stdio_write_all(s->out_fd, (const uint8_t *)help, sizeof(help) - 1);
 }
@@ -152,7 +151,8 @@ static size_t stdio_escapes(struct chardev_stdio *s, uint8_t *p, size_t n)
 			break;
 		case 'x':
 		case 'X':
-			stdio_write_all(s->out_fd, (const uint8_t *)"\r\nmorph: terminated\r\n", 21);
+			stdio_write_all(s->out_fd, (const uint8_t *)"\r\nmorph: terminated\r\n",
+					21);
 			if (s->quit)
 				s->quit(s->quit_opaque);
 			break;
@@ -173,6 +173,7 @@ static void stdio_readable(void *opaque, short revents)
 	struct chardev_stdio *s = opaque;
 	ssize_t n;
 
+	(void)revents; /* errors and hangups show up as read() results */
 	if (s->len)
 		return;
 	n = read(s->in_fd, s->buf, sizeof(s->buf));
@@ -205,9 +206,9 @@ static void stdio_close(struct chardev *chr)
 }
 
 static const struct chardev_ops stdio_ops = {
-	.write = stdio_write,
-	.accept_input = stdio_accept_input,
-	.close = stdio_close,
+    .write = stdio_write,
+    .accept_input = stdio_accept_input,
+    .close = stdio_close,
 };
 
 struct chardev *chardev_stdio_new(struct ioloop *loop, const struct chardev_stdio_opts *opts)

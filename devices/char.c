@@ -82,7 +82,8 @@ static void chrbuf_accept_input(struct chardev *chr)
 			n = b->in_len;
 		b->in_head += n;
 		b->in_len -= n;
-		/* the device may call chardev_accept_input() again from receive(): state is final */
+		/* the device may call chardev_accept_input() again from receive(): state is final
+		 */
 		chr->receive(chr->fe_opaque, b->in + b->in_head - n, n);
 	}
 	if (b->in_len == 0)
@@ -99,9 +100,9 @@ static void chrbuf_close(struct chardev *chr)
 }
 
 static const struct chardev_ops chrbuf_ops = {
-	.write = chrbuf_write,
-	.accept_input = chrbuf_accept_input,
-	.close = chrbuf_close,
+    .write = chrbuf_write,
+    .accept_input = chrbuf_accept_input,
+    .close = chrbuf_close,
 };
 
 struct chardev *chardev_buffer_new(void)

@@ -16,7 +16,8 @@
  * and -ENOMEM returned. Constructors call this before mapping their windows,
  * so a device whose window fails to map is still freed by the bus.
  */
-static inline int dev_own(struct bus *bus, void *dev, void (*reset)(void *), void (*release)(void *))
+static inline int dev_own(struct bus *bus, void *dev, void (*reset)(void *),
+			  void (*release)(void *))
 {
 	if (bus_add_cleanup(bus, release, dev)) {
 		release(dev);

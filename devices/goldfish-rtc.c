@@ -10,21 +10,21 @@
 #include "dev.h"
 
 enum {
-	RTC_TIME_LOW = 0x00,        /* read: low 32 bits of now, latches the high half */
-	RTC_TIME_HIGH = 0x04,       /* read: the latched high half */
-	RTC_ALARM_LOW = 0x08,       /* write: low half of the alarm; arms it */
-	RTC_ALARM_HIGH = 0x0c,      /* write: high half of the next alarm */
+	RTC_TIME_LOW = 0x00,   /* read: low 32 bits of now, latches the high half */
+	RTC_TIME_HIGH = 0x04,  /* read: the latched high half */
+	RTC_ALARM_LOW = 0x08,  /* write: low half of the alarm; arms it */
+	RTC_ALARM_HIGH = 0x0c, /* write: high half of the next alarm */
 	RTC_IRQ_ENABLED = 0x10,
 	RTC_CLEAR_ALARM = 0x14,
-	RTC_ALARM_STATUS = 0x18,    /* 1 while an alarm is armed */
+	RTC_ALARM_STATUS = 0x18, /* 1 while an alarm is armed */
 	RTC_CLEAR_INTERRUPT = 0x1c,
 };
 
 struct goldfish_rtc {
 	struct irq_line irq;
 	struct ioloop_timer *timer;
-	int64_t offset;      /* guest time = host wall clock + offset */
-	uint32_t time_high;  /* latched by reading TIME_LOW */
+	int64_t offset;	    /* guest time = host wall clock + offset */
+	uint32_t time_high; /* latched by reading TIME_LOW */
 	uint64_t alarm;
 	uint32_t alarm_high_next;
 	bool alarm_running;
@@ -63,8 +63,9 @@ static void rtc_check_alarm(struct goldfish_rtc *r)
 		uint64_t delta = r->alarm - now;
 		int64_t mono = host_clock_ns();
 
-		ioloop_timer_mod(r->timer, delta > (uint64_t)(INT64_MAX - mono) ? INT64_MAX
-										  : mono + (int64_t)delta);
+		ioloop_timer_mod(r->timer, delta > (uint64_t)(INT64_MAX - mono)
+					       ? INT64_MAX
+					       : mono + (int64_t)delta);
 	}
 }
 
@@ -151,8 +152,8 @@ static void rtc_write(void *opaque, uint64_t offset, uint64_t value, unsigned si
 }
 
 static const struct bus_ops rtc_ops = {
-	.read = rtc_read,
-	.write = rtc_write,
+    .read = rtc_read,
+    .write = rtc_write,
 };
 
 static void rtc_reset(void *opaque)

@@ -105,15 +105,15 @@ static void user_notify(void *opaque)
 }
 
 static const SlirpCb user_callbacks = {
-	.send_packet = user_send_packet,
-	.guest_error = user_guest_error,
-	.clock_get_ns = user_clock_get_ns,
-	.timer_new = user_timer_new,
-	.timer_free = user_timer_free,
-	.timer_mod = user_timer_mod,
-	.register_poll_fd = user_register_poll_fd,
-	.unregister_poll_fd = user_register_poll_fd,
-	.notify = user_notify,
+    .send_packet = user_send_packet,
+    .guest_error = user_guest_error,
+    .clock_get_ns = user_clock_get_ns,
+    .timer_new = user_timer_new,
+    .timer_free = user_timer_free,
+    .timer_mod = user_timer_mod,
+    .register_poll_fd = user_register_poll_fd,
+    .unregister_poll_fd = user_register_poll_fd,
+    .notify = user_notify,
 };
 
 static int user_add_poll(int fd, int events, void *opaque)
@@ -184,12 +184,12 @@ static void user_close(struct netdev *nd)
 }
 
 static const struct netdev_ops user_ops = {
-	.send = user_send,
-	.close = user_close,
+    .send = user_send,
+    .close = user_close,
 };
 
-struct netdev *netdev_user_new(struct ioloop *loop, const struct netdev_user_opts *opts,
-			       char *err, size_t errlen)
+struct netdev *netdev_user_new(struct ioloop *loop, const struct netdev_user_opts *opts, char *err,
+			       size_t errlen)
 {
 	SlirpConfig cfg = {.version = 4};
 	struct netdev_user *u;
@@ -361,7 +361,8 @@ int netdev_user_parse(const char *spec, struct netdev_user_opts *opts, char *err
 				return -EINVAL;
 			}
 			if (parse_hostfwd(val, vlen, &opts->hostfwd[opts->nhostfwd]) < 0) {
-				snprintf(err, errlen, "net: bad hostfwd '%.*s' (expected "
+				snprintf(err, errlen,
+					 "net: bad hostfwd '%.*s' (expected "
 					 "[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT)",
 					 (int)vlen, val);
 				return -EINVAL;
@@ -377,9 +378,11 @@ int netdev_user_parse(const char *spec, struct netdev_user_opts *opts, char *err
 			goto bad_opt;
 		}
 		continue;
-bad_opt:
-		snprintf(err, errlen, "net '%s': bad option '%.*s' (expected hostfwd=..., "
-			 "restrict=on|off, ipv6=on|off)", spec, (int)len, opt);
+	bad_opt:
+		snprintf(err, errlen,
+			 "net '%s': bad option '%.*s' (expected hostfwd=..., "
+			 "restrict=on|off, ipv6=on|off)",
+			 spec, (int)len, opt);
 		return -EINVAL;
 	}
 	if (*p) {

@@ -24,11 +24,11 @@
 #include "morph/devices.h"
 #include "dev.h"
 
-#define PLIC_PRIORITY_BASE  0x000000
-#define PLIC_PENDING_BASE   0x001000
-#define PLIC_ENABLE_BASE    0x002000
-#define PLIC_ENABLE_STRIDE  0x80
-#define PLIC_CONTEXT_BASE   0x200000
+#define PLIC_PRIORITY_BASE 0x000000
+#define PLIC_PENDING_BASE 0x001000
+#define PLIC_ENABLE_BASE 0x002000
+#define PLIC_ENABLE_STRIDE 0x80
+#define PLIC_CONTEXT_BASE 0x200000
 #define PLIC_CONTEXT_STRIDE 0x1000
 
 struct plic {
@@ -221,8 +221,8 @@ static void plic_write(void *opaque, uint64_t offset, uint64_t value, unsigned s
 }
 
 static const struct bus_ops plic_ops = {
-	.read = plic_read,
-	.write = plic_write,
+    .read = plic_read,
+    .write = plic_write,
 };
 
 static void plic_reset(void *opaque)

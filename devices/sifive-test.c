@@ -44,8 +44,8 @@ static void sifive_test_write(void *opaque, uint64_t offset, uint64_t value, uns
 }
 
 static const struct bus_ops sifive_test_ops = {
-	.read = sifive_test_read,
-	.write = sifive_test_write,
+    .read = sifive_test_read,
+    .write = sifive_test_write,
 };
 
 static void sifive_test_free(void *opaque)

@@ -31,20 +31,20 @@ enum {
 	UART_SCR = 7,
 };
 
-#define IER_RDI  0x01 /* received data available */
+#define IER_RDI 0x01  /* received data available */
 #define IER_THRI 0x02 /* transmitter holding register empty */
 #define IER_RLSI 0x04 /* receiver line status */
-#define IER_MSI  0x08 /* modem status */
+#define IER_MSI 0x08  /* modem status */
 
 #define IIR_NO_INT 0x01
-#define IIR_MSI    0x00
-#define IIR_THRI   0x02
-#define IIR_RDI    0x04
-#define IIR_RLSI   0x06
-#define IIR_CTI    0x0c
-#define IIR_FIFO   0xc0 /* FIFOs enabled */
+#define IIR_MSI 0x00
+#define IIR_THRI 0x02
+#define IIR_RDI 0x04
+#define IIR_RLSI 0x06
+#define IIR_CTI 0x0c
+#define IIR_FIFO 0xc0 /* FIFOs enabled */
 
-#define FCR_ENABLE   0x01
+#define FCR_ENABLE 0x01
 #define FCR_CLEAR_RX 0x02
 #define FCR_CLEAR_TX 0x04
 
@@ -52,19 +52,19 @@ enum {
 
 #define MCR_LOOP 0x10
 
-#define LSR_DR   0x01
-#define LSR_OE   0x02
-#define LSR_PE   0x04
-#define LSR_FE   0x08
-#define LSR_BI   0x10
+#define LSR_DR 0x01
+#define LSR_OE 0x02
+#define LSR_PE 0x04
+#define LSR_FE 0x08
+#define LSR_BI 0x10
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
 #define LSR_ERRS (LSR_OE | LSR_PE | LSR_FE | LSR_BI)
 
 #define MSR_DELTAS 0x0f
-#define MSR_CTS    0x10
-#define MSR_DSR    0x20
-#define MSR_DCD    0x80
+#define MSR_CTS 0x10
+#define MSR_DSR 0x20
+#define MSR_DCD 0x80
 
 #define UART_FIFO_SIZE 16
 
@@ -287,8 +287,8 @@ static void uart_write(void *opaque, uint64_t offset, uint64_t value, unsigned s
 }
 
 static const struct bus_ops uart_ops = {
-	.read = uart_read,
-	.write = uart_write,
+    .read = uart_read,
+    .write = uart_write,
 };
 
 static void uart_reset(void *opaque)
@@ -332,7 +332,7 @@ struct uart16550 *uart16550_new(struct bus *bus, uint64_t base, unsigned reg_shi
 	uart_reset(u);
 	err = dev_own(bus, u, uart_reset, uart_free);
 	if (!err)
-		err = bus_map_io(bus, base, 8ull << reg_shift, &uart_ops, u, "ns16550a");
+		err = bus_map_io(bus, base, 0x100ull << reg_shift, &uart_ops, u, "ns16550a");
 	if (err)
 		return dev_fail(err);
 	if (chr)

@@ -23,8 +23,8 @@
 
 /* Feature bits (virtio 1.2 section 6). */
 #define VIRTIO_F_INDIRECT_DESC 28
-#define VIRTIO_F_EVENT_IDX     29
-#define VIRTIO_F_VERSION_1     32
+#define VIRTIO_F_EVENT_IDX 29
+#define VIRTIO_F_VERSION_1 32
 
 #define VIRTIO_BIT(n) (1ull << (n))
 
@@ -32,16 +32,16 @@
 #define VIRTQ_MAX_SG 1024 /* buffers in one chain, indirect tables included */
 
 /* Interrupt status bits. */
-#define VIRTIO_ISR_QUEUE  1
+#define VIRTIO_ISR_QUEUE 1
 #define VIRTIO_ISR_CONFIG 2
 
 struct virtio_mmio;
 
 /** One element taken from a queue: a descriptor chain mapped to host memory. */
 struct virtq_elem {
-	uint16_t head;          /* descriptor index to return in the used ring */
-	unsigned out_num;       /* device-readable buffers: iov[0, out_num) */
-	unsigned in_num;        /* device-writable buffers: iov[out_num, out_num + in_num) */
+	uint16_t head;		/* descriptor index to return in the used ring */
+	unsigned out_num;	/* device-readable buffers: iov[0, out_num) */
+	unsigned in_num;	/* device-writable buffers: iov[out_num, out_num + in_num) */
 	size_t out_len, in_len; /* total bytes of each direction */
 	struct iovec iov[VIRTQ_MAX_SG];
 	uint64_t gpa[VIRTQ_MAX_SG]; /* guest address of each buffer (DMA notification) */
@@ -51,10 +51,10 @@ struct virtq_elem {
 struct virtio_class {
 	const char *name;
 	uint32_t device_id;
-	uint64_t features;      /* device-specific bits; the transport adds its own */
+	uint64_t features; /* device-specific bits; the transport adds its own */
 	unsigned nqueues;
-	uint16_t queue_max;     /* QueueNumMax of every queue (a power of two) */
-	size_t config_size;     /* bytes of device configuration space at 0x100 */
+	uint16_t queue_max; /* QueueNumMax of every queue (a power of two) */
+	size_t config_size; /* bytes of device configuration space at 0x100 */
 
 	/** notify() - the driver kicked queue @q (only after DRIVER_OK, never when broken). */
 	void (*notify)(struct virtio_mmio *vm, unsigned q);
@@ -72,13 +72,13 @@ struct virtio_class {
 };
 
 struct virtq {
-	uint32_t num;          /* QueueNum */
-	uint32_t ready;        /* QueueReady as the driver wrote it */
+	uint32_t num;	/* QueueNum */
+	uint32_t ready; /* QueueReady as the driver wrote it */
 	uint64_t desc_gpa, avail_gpa, used_gpa;
-	bool usable;           /* ready, and the rings passed validation */
+	bool usable;		      /* ready, and the rings passed validation */
 	uint8_t *desc, *avail, *used; /* host addresses of the rings */
-	uint16_t last_avail;   /* next avail ring slot to consume */
-	uint16_t used_idx;     /* our copy of used->idx */
+	uint16_t last_avail;	      /* next avail ring slot to consume */
+	uint16_t used_idx;	      /* our copy of used->idx */
 	uint16_t signalled_used;
 	bool signalled_used_valid;
 };
@@ -88,7 +88,7 @@ struct virtio_mmio {
 	struct irq_line irq;
 	int irq_level;
 	const struct virtio_class *cls;
-	void *dev;             /* the model's state */
+	void *dev; /* the model's state */
 
 	uint32_t status;
 	uint32_t isr;
@@ -97,7 +97,7 @@ struct virtio_mmio {
 	uint32_t queue_sel;
 	uint32_t config_generation;
 	struct virtq vq[VIRTIO_MAX_QUEUES];
-	uint8_t config[256];   /* the model fills it; little-endian fields */
+	uint8_t config[256]; /* the model fills it; little-endian fields */
 };
 
 /**
@@ -121,7 +121,10 @@ bool virtio_running(const struct virtio_mmio *vm);
  * DEVICE_NEEDS_RESET, signal a configuration change, log once.
  */
 void virtio_set_broken(struct virtio_mmio *vm, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
+
+/** virtio_raise_queue_irq() - set the used-buffer interrupt bit (virtq_notify() decides). */
+void virtio_raise_queue_irq(struct virtio_mmio *vm);
 
 /** virtio_config_changed() - the model changed its config space: bump the generation, interrupt. */
 void virtio_config_changed(struct virtio_mmio *vm);

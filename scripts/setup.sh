@@ -30,7 +30,8 @@ done
 
 # Build and unit tests.
 pkgs="cmake ninja-build gcc g++ make pkg-config python3 libcapstone-dev libffi-dev check
-	libsdl2-dev libfdt-dev libslirp-dev libpng-dev debian-archive-keyring xz-utils file"
+	libsdl2-dev libfdt-dev libslirp-dev device-tree-compiler libpng-dev debian-archive-keyring
+	xz-utils file"
 # Guest cross compilers (linux-user tests, ISA tests, boot ROMs).
 cross_pkgs="gcc-riscv64-linux-gnu g++-riscv64-linux-gnu gcc-riscv64-unknown-elf"
 # Optional cross packages: installed only if this Debian release has them.

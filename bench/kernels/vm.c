@@ -124,9 +124,8 @@ static const struct insn collatz[] = {
 	/* 12 even: */ I(SHRI, 2, 2, 0, 1),
 	/* 13 cont: */ I(ADDI, 1, 1, 0, 1),
 	/* 14 */ I(BLT, 2, 5, 0, 6),
-	/* 15 */ I(MOV, 5, 2, 0, 0), /* falls to 6 via the jump below when reached */
-	/* 16 next: (when entered from 15, x > max has been recorded; continue inner) */
-	I(BNE, 2, 3, 0, 6),
+	/* 15 */ I(MOV, 5, 2, 0, 0), /* a new maximum */
+	/* 16 next: */ I(BNE, 2, 3, 0, 6), /* from 15 with x != 1: back to inner */
 	/* 17 */ I(ADDI, 0, 0, 0, 1),
 	/* 18 */ I(BLT, 4, 0, 0, 20),
 	/* 19 */ I(JMP, 0, 0, 0, 5),

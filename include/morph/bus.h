@@ -27,6 +27,7 @@
 #define MORPH_BUS_H
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,9 +41,9 @@ struct bus_ops {
 };
 
 enum bus_region_kind {
-	BUS_RAM,  /* host memory, read/write */
-	BUS_ROM,  /* host memory, guest writes are refused */
-	BUS_IO,   /* a device's MMIO window */
+	BUS_RAM, /* host memory, read/write */
+	BUS_ROM, /* host memory, guest writes are refused */
+	BUS_IO,	 /* a device's MMIO window */
 };
 
 /** One mapped range [base, base + size). Read-only to users of the bus. */
@@ -51,9 +52,9 @@ struct bus_region {
 	uint64_t size;
 	enum bus_region_kind kind;
 	const char *name;
-	uint8_t *host;              /* RAM/ROM: host address of base */
-	const struct bus_ops *ops;  /* IO */
-	void *opaque;               /* IO: first argument of the callbacks */
+	uint8_t *host;		   /* RAM/ROM: host address of base */
+	const struct bus_ops *ops; /* IO */
+	void *opaque;		   /* IO: first argument of the callbacks */
 };
 
 /* Flags of bus_map_ram() / bus_alloc_ram(). */
@@ -131,7 +132,7 @@ void bus_dma_written(struct bus *bus, uint64_t gpa, uint64_t len);
 /* Errors of bus_read()/bus_write(): the CPU turns them into access faults. */
 #define BUS_ERR_UNMAPPED (-1) /* no region covers the whole access */
 #define BUS_ERR_READONLY (-2) /* a store to ROM */
-#define BUS_ERR_SIZE     (-3) /* size not 1, 2, 4 or 8 */
+#define BUS_ERR_SIZE (-3)     /* size not 1, 2, 4 or 8 */
 
 /**
  * bus_read() - a guest load of @size bytes at @gpa (the CPU's slow path):
@@ -175,7 +176,10 @@ int bus_add_cleanup(struct bus *bus, void (*fn)(void *opaque), void *opaque);
  * Returns the number of guest errors reported so far (all devices).
  */
 unsigned long bus_guest_error(const char *dev, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
+
+/** bus_guest_verror() - bus_guest_error() with a va_list (same once-per-format rule). */
+unsigned long bus_guest_verror(const char *dev, const char *fmt, va_list ap);
 
 /** bus_guest_error_count() - number of bus_guest_error() calls so far (tests). */
 unsigned long bus_guest_error_count(void);

@@ -16,8 +16,8 @@
  *	bus = bus_new(); bus_alloc_ram(bus, 0x80000000, ram_size, 0, "ram");
  *	loop = ioloop_new(bus_mutex(bus));
  *	sifive_test_new(bus, 0x100000, on_power, machine);
- *	clint = clint_new(bus, 0x2000000, nharts, msip_lines, mtip_lines, &(struct
- *			  aclint_mtimer_config){.loop = loop});
+ *	clint_new(&clint, bus, 0x2000000, nharts, msip_lines, mtip_lines,
+ *		  &(struct aclint_mtimer_config){.loop = loop});
  *	plic = plic_new(bus, 0xc000000, 96, 2 * nharts, ctx_lines); // ctx 2h: M, 2h+1: S
  *	uart16550_new(bus, 0x10000000, 0, plic_input(plic, 10), chr);
  *	goldfish_rtc_new(bus, 0x101000, plic_input(plic, 11), loop);
@@ -25,6 +25,9 @@
  *	virtio_blk_new(bus, 0x10001000, plic_input(plic, 1), bd);
  *	virtio_net_new(bus, 0x10002000, plic_input(plic, 2), nd, NULL);
  *	ioloop_start(loop); ... run harts ...; ioloop_stop(loop); bus_free(bus);
+ *	blockdev_close(bd); netdev_close(nd); chardev_close(chr); ioloop_free(loop);
+ *
+ * docs/devices.md has the full picture (locking, what the CPU side provides).
  */
 #ifndef MORPH_DEVICES_H
 #define MORPH_DEVICES_H
@@ -44,7 +47,8 @@ struct uart16550;
 
 /**
  * uart16550_new() - an ns16550a at @base; registers are 1 << @reg_shift bytes
- * apart (window 8 << reg_shift bytes). Received bytes come from @chr into a
+ * apart (window 0x100 << reg_shift bytes, as the device tree says; beyond the eight
+ * registers reads are 0). Received bytes come from @chr into a
  * 16-byte FIFO; transmitted bytes go to @chr at once. @irq is level: high
  * while an enabled interrupt condition is pending (IIR bit 0 clear).
  */
@@ -56,8 +60,8 @@ struct uart16550 *uart16550_new(struct bus *bus, uint64_t base, unsigned reg_shi
 struct aclint_mswi;
 struct aclint_mtimer;
 
-#define ACLINT_MSWI_SIZE   0x4000 /* msip[hart] at 4 * hart */
-#define ACLINT_MTIMER_SIZE 0x8000 /* mtimecmp[hart] at 8 * hart, mtime at 0x7ff8 */
+#define ACLINT_MSWI_SIZE 0x4000		/* msip[hart] at 4 * hart */
+#define ACLINT_MTIMER_SIZE 0x8000	/* mtimecmp[hart] at 8 * hart, mtime at 0x7ff8 */
 #define ACLINT_DEFAULT_FREQ_HZ 10000000 /* QEMU virt's timebase-frequency */
 
 /** aclint_mswi_new() - machine software interrupts: msip[h] drives @msip[h] (MSIP of hart h). */
@@ -65,7 +69,7 @@ struct aclint_mswi *aclint_mswi_new(struct bus *bus, uint64_t base, unsigned nha
 				    const struct irq_line *msip);
 
 struct aclint_mtimer_config {
-	uint64_t freq_hz;              /* 0: ACLINT_DEFAULT_FREQ_HZ */
+	uint64_t freq_hz;	       /* 0: ACLINT_DEFAULT_FREQ_HZ */
 	const struct dev_clock *clock; /* NULL: &dev_clock_host (copied) */
 	/*
 	 * Where deadline timers run: with a loop, MTIP rises on time by itself
@@ -193,12 +197,12 @@ struct virtio_mmio;
 #define VIRTIO_MMIO_SLOT_SIZE 0x1000
 
 /* Device status bits (virtio 1.2 section 2.1). */
-#define VIRTIO_STATUS_ACKNOWLEDGE        1
-#define VIRTIO_STATUS_DRIVER             2
-#define VIRTIO_STATUS_DRIVER_OK          4
-#define VIRTIO_STATUS_FEATURES_OK        8
+#define VIRTIO_STATUS_ACKNOWLEDGE 1
+#define VIRTIO_STATUS_DRIVER 2
+#define VIRTIO_STATUS_DRIVER_OK 4
+#define VIRTIO_STATUS_FEATURES_OK 8
 #define VIRTIO_STATUS_DEVICE_NEEDS_RESET 64
-#define VIRTIO_STATUS_FAILED             128
+#define VIRTIO_STATUS_FAILED 128
 
 /**
  * virtio_blk_new() - a virtio block device (ID 2) on @bd: read, write, flush
@@ -239,16 +243,14 @@ uint32_t virtio_mmio_status(const struct virtio_mmio *vm);
 int dev_fdt_uart16550(void *fdt, int parent, uint64_t base, unsigned reg_shift,
 		      uint32_t plic_phandle, uint32_t irq);
 int dev_fdt_clint(void *fdt, int parent, uint64_t base, const uint32_t *intc, unsigned nharts);
-int dev_fdt_plic(void *fdt, int parent, uint64_t base, unsigned nsources,
-		 const uint32_t *intc, unsigned nharts, uint32_t phandle);
-int dev_fdt_goldfish_rtc(void *fdt, int parent, uint64_t base, uint32_t plic_phandle,
-			 uint32_t irq);
+int dev_fdt_plic(void *fdt, int parent, uint64_t base, unsigned nsources, const uint32_t *intc,
+		 unsigned nharts, uint32_t phandle);
+int dev_fdt_goldfish_rtc(void *fdt, int parent, uint64_t base, uint32_t plic_phandle, uint32_t irq);
 /*
  * the test device (with @phandle) plus /poweroff and /reboot syscon nodes under
  * the root; those move later nodes, so node offsets taken before are stale
  */
 int dev_fdt_sifive_test(void *fdt, int parent, uint64_t base, uint32_t phandle);
-int dev_fdt_virtio_mmio(void *fdt, int parent, uint64_t base, uint32_t plic_phandle,
-			uint32_t irq);
+int dev_fdt_virtio_mmio(void *fdt, int parent, uint64_t base, uint32_t plic_phandle, uint32_t irq);
 
 #endif

@@ -12,13 +12,30 @@
 #include "morph/cpu.h"
 #include "morph/frontend.h"
 
-/** Execution options shared by every runner. */
+/** Execution options shared by every runner (parsed by exec_parse_option()). */
 struct exec_options {
 	bool interp;          /* use the IR interpreter even where the JIT exists */
 	unsigned max_tb_insns; /* guest instructions per TB (0: default) */
 	bool no_chain;        /* disable TB chaining (debugging) */
 	bool no_opt;          /* disable the IR optimizer (debugging) */
+	bool icount;          /* count retired instructions exactly; guest time derives from them */
+	unsigned trace;       /* TRACE_* bits (morph/trace.h) */
+	const char *trace_file; /* NULL: stderr */
+	uint64_t trace_start, trace_end; /* guest pc range [start, end); end 0: everything */
+	uint64_t trace_after, trace_count; /* instruction window; count 0: no limit */
 };
+
+/**
+ * exec_parse_option() - recognise an execution option at argv[*i] (--interp,
+ * --trace LIST, --trace-file F, --trace-range A-B, --trace-after N,
+ * --trace-count N, --icount, --no-chain, --no-opt, --max-tb-insns N),
+ * consuming its value if it has one (*i advances past it). Returns 1 if it
+ * was one (options updated), 0 if not ours, -1 after printing an error.
+ */
+int exec_parse_option(int argc, char **argv, int *i, struct exec_options *opts);
+
+/** exec_options_help() - the help text lines of the options above. */
+const char *exec_options_help(void);
 
 /**
  * exec_init() - prepare the core for guest ISA @arch: register its helpers,

@@ -58,6 +58,9 @@ struct morph_arch {
 	unsigned (*disas)(char *buf, size_t bufsz, uint64_t pc, const uint8_t *code,
 			  size_t avail, uint32_t flags);
 
+	/** mode_name() - the hart's privilege mode for traces ("U", "S", "M", ...); NULL: "U". */
+	const char *(*mode_name)(struct cpu *cpu);
+
 	/** dump_state() - print the architectural registers (for errors and traces). */
 	void (*dump_state)(struct cpu *cpu, FILE *f);
 

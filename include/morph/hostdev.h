@@ -107,8 +107,7 @@ void ioloop_fd_remove(struct ioloop_fd *h);
 struct ioloop_timer;
 
 /** ioloop_timer_new() - an unarmed timer calling @cb(@opaque). NULL on failure. */
-struct ioloop_timer *ioloop_timer_new(struct ioloop *loop, void (*cb)(void *opaque),
-				      void *opaque);
+struct ioloop_timer *ioloop_timer_new(struct ioloop *loop, void (*cb)(void *opaque), void *opaque);
 
 /** ioloop_timer_mod() - (re)arm @t for host_clock_ns() >= @deadline_ns. One-shot. */
 void ioloop_timer_mod(struct ioloop_timer *t, int64_t deadline_ns);
@@ -193,7 +192,8 @@ void chardev_buffer_input(struct chardev *chr, const void *buf, size_t len);
 /** chardev_buffer_pending() - bytes of input not yet taken by the device. */
 size_t chardev_buffer_pending(const struct chardev *chr);
 
-/** chardev_buffer_output() - everything the device wrote so far (NUL-terminated); length in @len. */
+/** chardev_buffer_output() - everything the device wrote so far (NUL-terminated); length in @len.
+ */
 const char *chardev_buffer_output(const struct chardev *chr, size_t *len);
 
 /** chardev_buffer_clear() - forget the output collected so far. */
@@ -226,16 +226,16 @@ struct blockdev;
 struct blockdev_ops {
 	int (*readv)(struct blockdev *bd, uint64_t off, const struct iovec *iov, int iovcnt);
 	int (*writev)(struct blockdev *bd, uint64_t off, const struct iovec *iov, int iovcnt);
-	int (*flush)(struct blockdev *bd);   /* data written so far is on stable storage */
-	int (*discard)(struct blockdev *bd, uint64_t off, uint64_t len); /* may be NULL */
+	int (*flush)(struct blockdev *bd); /* data written so far is on stable storage */
+	int (*discard)(struct blockdev *bd, uint64_t off, uint64_t len);      /* may be NULL */
 	int (*write_zeroes)(struct blockdev *bd, uint64_t off, uint64_t len); /* may be NULL */
-	int (*close)(struct blockdev *bd);   /* final flush, then free; returns the flush result */
+	int (*close)(struct blockdev *bd); /* final flush, then free; returns the flush result */
 };
 
 struct blockdev {
 	const struct blockdev_ops *ops;
-	uint64_t size;  /* bytes */
-	bool readonly;  /* writes fail with -EROFS */
+	uint64_t size; /* bytes */
+	bool readonly; /* writes fail with -EROFS */
 };
 
 #define BLOCKDEV_READONLY 1u /* open the image read-only; guest writes fail */
@@ -322,9 +322,9 @@ void netdev_close(struct netdev *nd);
 /** One host -> guest port forwarding rule of the user-mode network. */
 struct netdev_hostfwd {
 	bool udp;
-	uint32_t host_addr;   /* network byte order; default 127.0.0.1 (QEMU: any) */
+	uint32_t host_addr; /* network byte order; default 127.0.0.1 (QEMU: any) */
 	uint16_t host_port;
-	uint32_t guest_addr;  /* network byte order; default 10.0.2.15 */
+	uint32_t guest_addr; /* network byte order; default 10.0.2.15 */
 	uint16_t guest_port;
 };
 
@@ -334,8 +334,8 @@ struct netdev_hostfwd {
 struct netdev_user_opts {
 	struct netdev_hostfwd hostfwd[NETDEV_MAX_HOSTFWD];
 	unsigned nhostfwd;
-	bool restrict_net;  /* no connections out of the virtual network */
-	bool ipv6;          /* also IPv6 (fec0::/64); default on */
+	bool restrict_net; /* no connections out of the virtual network */
+	bool ipv6;	   /* also IPv6 (fec0::/64); default on */
 };
 
 /**
@@ -343,8 +343,7 @@ struct netdev_user_opts {
  * ",hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT" (repeatable),
  * ",restrict=on|off", ",ipv6=on|off". Returns 0 or -EINVAL with a message in @err.
  */
-int netdev_user_parse(const char *spec, struct netdev_user_opts *opts, char *err,
-		      size_t errlen);
+int netdev_user_parse(const char *spec, struct netdev_user_opts *opts, char *err, size_t errlen);
 
 /**
  * netdev_user_new() - user-mode NAT through libslirp: the guest network
@@ -353,8 +352,8 @@ int netdev_user_parse(const char *spec, struct netdev_user_opts *opts, char *err
  * device lock held, as is every call into slirp: slirp is not thread-safe).
  * Returns NULL with a message in @err (a hostfwd port in use, ...).
  */
-struct netdev *netdev_user_new(struct ioloop *loop, const struct netdev_user_opts *opts,
-			       char *err, size_t errlen);
+struct netdev *netdev_user_new(struct ioloop *loop, const struct netdev_user_opts *opts, char *err,
+			       size_t errlen);
 
 /* --------------------------------------------------------------- entropy */
 

@@ -8,6 +8,7 @@
 
 #include "morph/exec.h"
 #include "morph/tb.h"
+#include "morph/trace.h"
 #include "src/exec/exec-internal.h"
 
 __thread struct cpu *current_cpu;
@@ -108,6 +109,11 @@ int cpu_exec(struct cpu *cpu)
 		break;
 	}
 	pthread_rwlock_unlock(&exec_state.exec_lock);
+	if (trace_kinds & TRACE_INSN) {
+		/* The last instruction retired unless it raised a fault. */
+		bool retired = ret == EXCP_SYSCALL || ret == EXCP_INTERRUPT || ret == EXCP_HALTED;
+		trace_insn_flush(cpu, retired ? NULL : "exception");
+	}
 	return ret;
 }
 

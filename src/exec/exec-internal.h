@@ -27,11 +27,6 @@ struct exec_state {
 extern struct exec_state exec_state;
 extern uint32_t interp_frame_base; /* env offset of the interpreter's frame */
 
-/* Tracing hook (trace options of issue 6 plug in here); NULL when off. */
-enum exec_trace_point { EXEC_TRACE_IR_BEFORE, EXEC_TRACE_IR_AFTER, EXEC_TRACE_CODE };
-extern void (*exec_trace_hook)(enum exec_trace_point where, struct cpu *cpu, struct tb *tb,
-			       struct ir_ctx *ctx);
-
 /* exec.c: cpu_exit() on every live hart */
 void exec_exit_all_cpus(void);
 

@@ -8,12 +8,11 @@
 
 #include "morph/exec.h"
 #include "src/exec/exec-internal.h"
+#include "src/trace/trace-internal.h"
 
 struct exec_state exec_state = {
 	.tb_lock = PTHREAD_MUTEX_INITIALIZER,
 };
-void (*exec_trace_hook)(enum exec_trace_point where, struct cpu *cpu, struct tb *tb,
-			struct ir_ctx *ctx);
 
 void ir_core_helpers_register(void);
 
@@ -114,7 +113,11 @@ int exec_init(const struct morph_arch *arch, const struct exec_options *opts)
 	interp_frame_base = (uint32_t)((arch->cpu_size + 63) & ~(size_t)63);
 	exec_state.cpu_alloc_size = interp_frame_base + 8 * IR_MAX_TEMPS;
 
+	err = trace_open(opts);
+	if (err)
+		return err;
 	ir_core_helpers_register();
+	trace_helpers_register();
 	if (arch->init)
 		arch->init();
 	tb_cache_init();

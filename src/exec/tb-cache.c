@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "morph/tb.h"
+#include "morph/trace.h"
 #include "src/exec/exec-internal.h"
+#include "src/trace/trace-internal.h"
 
 #define TB_HASH_BITS 16
 #define TB_HASH_SIZE (1u << TB_HASH_BITS)
@@ -229,19 +231,27 @@ static int translate_into(struct cpu *cpu, struct tb *tb, unsigned max_insns)
 		fprintf(stderr, "morph: internal error: one guest instruction overflows a TB\n");
 		abort();
 	}
-	if (exec_trace_hook)
-		exec_trace_hook(EXEC_TRACE_IR_BEFORE, cpu, tb, ctx);
+	if (trace_kinds & TRACE_IN_ASM)
+		trace_tb_in_asm(cpu, tb);
+	if (trace_kinds & TRACE_IR)
+		trace_tb_ir(tb, ctx, false);
 	if (!exec_state.opts.no_opt)
 		ir_optimize(ctx);
+	if ((trace_kinds & (TRACE_EXEC | TRACE_INSN)) || exec_state.opts.icount)
+		trace_instrument(cpu, tb, ctx, exec_state.opts.icount);
 	ir_lower(ctx, exec_state.be);
-	if (exec_trace_hook)
-		exec_trace_hook(EXEC_TRACE_IR_AFTER, cpu, tb, ctx);
+	if (trace_kinds & TRACE_IR)
+		trace_tb_ir(tb, ctx, true);
 	return exec_state.be->compile(tb, ctx);
 }
 
 struct tb *tb_gen_code(struct cpu *cpu, uint64_t pc, uint32_t flags)
 {
 	unsigned max = exec_state.opts.max_tb_insns ? exec_state.opts.max_tb_insns : 128;
+
+	/* Instrumented TBs grow: keep them well inside the IR limits. */
+	if ((trace_kinds & TRACE_INSN) && max > 32)
+		max = 32;
 
 	pthread_mutex_lock(&exec_state.tb_lock);
 	struct tb *tb = tb_hash_lookup(pc, flags);
@@ -285,7 +295,7 @@ struct tb *tb_gen_code(struct cpu *cpu, uint64_t pc, uint32_t flags)
 	tb->hash_next = tb_hash[h];
 	__atomic_store_n(&tb_hash[h], tb, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&exec_state.tb_lock);
-	if (exec_trace_hook)
-		exec_trace_hook(EXEC_TRACE_CODE, cpu, tb, NULL);
+	if (trace_kinds & TRACE_OUT_ASM)
+		trace_tb_out_asm(tb);
 	return tb;
 }

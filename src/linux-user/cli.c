@@ -15,6 +15,7 @@
 
 #include "morph/elf-loader.h"
 #include "morph/exec.h"
+#include "morph/trace.h"
 #include "src/linux-user/lx.h"
 
 extern char **environ;
@@ -46,7 +47,6 @@ static void usage(FILE *f)
 		"  -L, --sysroot DIR   look up absolute paths (the ELF interpreter, libraries,\n"
 		"                      data files) under DIR first\n"
 		"  --strace            log every system call to stderr, strace style\n"
-		"  --interp            use the IR interpreter instead of the JIT\n"
 		"  --arch NAME         guest architecture (default: from the ELF header)\n"
 		"  -E VAR=VALUE        set VAR in the guest's environment\n"
 		"  -U VAR              remove VAR from the guest's environment\n"
@@ -54,9 +54,13 @@ static void usage(FILE *f)
 		"  --seed N            derive AT_RANDOM from N (reproducible runs)\n"
 		"  -h, --help          this text\n"
 		"\n"
+		"execution and tracing options:\n"
+		"%s"
+		"\n"
 		"The guest inherits the host environment, file descriptors and signal\n"
 		"dispositions. Exit status: the guest's; a guest killed by a signal kills\n"
-		"morph with the same signal; 126/127 when PROGRAM cannot be run or found.\n");
+		"morph with the same signal; 126/127 when PROGRAM cannot be run or found.\n",
+		exec_options_help());
 }
 
 int lx_translator_fetch(struct cpu *cpu, uint64_t pc, void *buf, unsigned len)
@@ -164,9 +168,6 @@ int lx_cmd_run(int argc, char **argv)
 		} else if (!strcmp(a, "--strace")) {
 			lx.strace = true;
 			add_reexec(a);
-		} else if (!strcmp(a, "--interp")) {
-			opts.interp = true;
-			add_reexec(a);
 		} else if ((!strcmp(a, "-L") || !strcmp(a, "--sysroot")) && has_val) {
 			sysroot = realpath(argv[++i], NULL);
 			if (!sysroot) {
@@ -202,14 +203,25 @@ int lx_cmd_run(int argc, char **argv)
 			add_reexec("--seed");
 			add_reexec(argv[i]);
 		} else {
-			lx_error("run: unknown option '%s' (try 'morph run --help')", a);
-			return 2;
+			int first = i, pr = exec_parse_option(argc, argv, &i, &opts);
+			if (pr < 0)
+				return 2;
+			if (pr == 0) {
+				lx_error("run: unknown option '%s' (try 'morph run --help')", a);
+				return 2;
+			}
+			/* A guest execve keeps the engine options (traces stay with this process). */
+			if (strncmp(a, "--trace", 7))
+				for (int k = first; k <= i; k++)
+					add_reexec(argv[k]);
 		}
 	}
 	if (i >= argc) {
 		lx_error("run: no program given (try 'morph run --help')");
 		return 2;
 	}
+	if (opts.trace & TRACE_SYSCALL)
+		lx.strace = true;
 	prog = find_program(argv[i], progbuf, sizeof(progbuf));
 	lx.sysroot = sysroot;
 

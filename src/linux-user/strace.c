@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "morph/trace.h"
 #include "src/linux-user/lx.h"
 
 #define STRACE_STRLEN 32
@@ -360,6 +361,11 @@ void lx_strace_print(struct lx_thread *t, const char *fmt, ...)
 	n += m;
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
+	/* --trace syscall goes to the trace file with the other trace records */
+	if (trace_on(TRACE_SYSCALL)) {
+		trace_printf("%.*s", n, line);
+		return;
+	}
 	/* one write: lines of different threads do not interleave */
 	ssize_t r = write(2, line, (size_t)n);
 	(void)r;

@@ -720,7 +720,7 @@ START_TEST(test_goto_tb_and_chain)
 	ir_goto_tb(&ctx_a, 1, 0x2000);
 	ck_assert_int_eq(compile(jit, &a, &ctx_a), 0);
 	ck_assert_uint_eq(a.jmp_pc[1], 0x2000);
-	ck_assert_uint_eq(a.jmp_patch[1] % 4, 0);
+	ck_assert_uint_le(((uintptr_t)a.code + a.jmp_patch[1]) % 64, 60);
 
 	ctx_init(&ctx_a);
 	tb_add_g(&ctx_a, 1, 10);
@@ -757,6 +757,65 @@ START_TEST(test_goto_tb_and_chain)
 	ck_assert_uint_eq(env_b->c.pc, 0x2000);
 	ck_assert_uint_eq(env_b->g[0], 3);
 	ck_assert_uint_eq(env_b->g[1], 10);
+}
+END_TEST
+
+/* The usual TB end: brcond L; goto_tb 1; L: goto_tb 0 (the jcc is slot 0's jump). */
+START_TEST(test_conditional_exit_chain)
+{
+	struct tb a = {.pc = 0x1000}, b = {.pc = 0x2000}, c = {.pc = 0x3000};
+	unsigned l;
+	uintptr_t r;
+
+	ctx_init(&ctx_a);
+	tb_add_g(&ctx_a, 0, 1);
+	l = ir_new_label(&ctx_a);
+	ir_brcond(&ctx_a, IR_I64, IR_COND_LTU, 0, 1, l);
+	ir_goto_tb(&ctx_a, 1, 0x3000);
+	ir_set_label(&ctx_a, l);
+	ir_goto_tb(&ctx_a, 0, 0x2000);
+	ck_assert_int_eq(compile(jit, &a, &ctx_a), 0);
+	ck_assert_uint_le(((uintptr_t)a.code + a.jmp_patch[0]) % 64, 60);
+	ck_assert_uint_le(((uintptr_t)a.code + a.jmp_patch[1]) % 64, 60);
+	ck_assert_uint_eq(a.jmp_pc[0], 0x2000);
+	ck_assert_uint_eq(a.jmp_pc[1], 0x3000);
+	for (int i = 0; i < 2; i++) {
+		struct tb *t = i ? &c : &b;
+		ctx_init(&ctx_a);
+		tb_add_g(&ctx_a, 2 + i, 1);
+		ir_set_pci(&ctx_a, IR_I64, 0x9000);
+		ir_exit_tb(&ctx_a, IR_EXIT_NORMAL);
+		ck_assert_int_eq(compile(jit, t, &ctx_a), 0);
+	}
+	env_b->g[2] = env_b->g[3] = 0;
+	for (int round = 0; round < 3; round++) {
+		/* round 0: unchained, 1: chained, 2: slot 0 unchained again */
+		if (round == 1) {
+			jit->chain(&a, 0, &b);
+			jit->chain(&a, 1, &c);
+		}
+		if (round == 2)
+			jit->unchain(&a, 0);
+		for (int taken = 0; taken < 2; taken++) {
+			env_b->g[0] = taken ? 5 : 50;
+			env_b->g[1] = 20;
+			uint64_t g2 = env_b->g[2], g3 = env_b->g[3];
+			r = jit->exec(&env_b->c, &a);
+			ck_assert_uint_eq(env_b->g[0], taken ? 6 : 51);
+			bool chained = round == 1 || (round == 2 && !taken);
+			if (!chained) {
+				ck_assert(r == ((uintptr_t)&a | (taken ? 0 : 1)));
+				ck_assert_uint_eq(env_b->c.pc, taken ? 0x2000 : 0x3000);
+				ck_assert_uint_eq(env_b->g[2], g2);
+				ck_assert_uint_eq(env_b->g[3], g3);
+			} else {
+				ck_assert(r == ((uintptr_t)(taken ? &b : &c) | TB_EXIT_OTHER));
+				ck_assert_uint_eq(env_b->c.pc, 0x9000);
+				ck_assert_uint_eq(env_b->g[2], g2 + (taken ? 1 : 0));
+				ck_assert_uint_eq(env_b->g[3], g3 + (taken ? 0 : 1));
+			}
+		}
+	}
 }
 END_TEST
 
@@ -1145,6 +1204,7 @@ int main(void)
 	tcase_add_test(tc, test_random_no_features);
 	tcase_add_test(tc, test_goto_tb_and_chain);
 	tcase_add_test(tc, test_exit_request_chained);
+	tcase_add_test(tc, test_conditional_exit_chain);
 	tcase_add_test(tc, test_lookup_and_goto);
 	tcase_add_test(tc, test_unaligned_raise);
 	tcase_add_test(tc, test_helper_raise);
