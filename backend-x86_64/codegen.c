@@ -666,10 +666,16 @@ static void gen_st_env(struct x86_cg *cg, const struct ir_op *op)
 	int32_t imm;
 
 	x86_ra_env_access(cg, (uint32_t)off, size, true);
-	if (imm_of(cg, v, size == 8 ? 64 : 32, &imm))
+	if (imm_of(cg, v, size == 8 ? 64 : 32, &imm)) {
 		x86_store_imm(&cg->b, size * 8, m, imm);
-	else
-		x86_store(&cg->b, size * 8, m, x86_ra_get(cg, v));
+	} else {
+		int r = x86_ra_get(cg, v);
+		x86_store(&cg->b, size * 8, m, r);
+		/* the indirect jump right after can use the new pc from here */
+		if (off == (int32_t)cg->ir->pc_offset && size == 8 && cg->op + 1 < cg->ir->nops &&
+		    cg->ir->ops[cg->op + 1].opc == IR_lookup_and_goto)
+			cg->pc_reg = r;
+	}
 	cg->locked = 0;
 	x86_ra_env_access(cg, (uint32_t)off, size, true);
 }
@@ -1181,8 +1187,10 @@ static void gen_op(struct x86_cg *cg, const struct ir_op *op)
 		x86_ra_forget(cg);
 		break;
 	case IR_lookup_and_goto:
+		/* stores only: pc_reg keeps its value */
 		x86_ra_sync_globals(cg);
-		x86_emit_lookup_and_goto(cg);
+		x86_emit_lookup_and_goto(cg, cg->pc_reg);
+		cg->pc_reg = -1;
 		x86_ra_forget(cg);
 		break;
 	case IR_exit_tb:
@@ -1194,6 +1202,22 @@ static void gen_op(struct x86_cg *cg, const struct ir_op *op)
 		cg->b.overflow = true; /* unknown op: refuse the TB */
 		break;
 	}
+}
+
+/*
+ * A side-effect-free op whose result, a local, is never read (e.g. a mov
+ * the next op overwrites): no code. Only for locals named in one basic
+ * block: elsewhere a later write in program order may be on another path
+ * (a branch skips it), and read_after[] is linear.
+ */
+static bool dead_result(const struct x86_cg *cg, const struct ir_op *op)
+{
+	if ((ir_op_defs[op->opc].flags & (IR_OPF_SIDE | IR_OPF_MEM | IR_OPF_BB_END)) ||
+	    op->nout != 1)
+		return false;
+	ir_temp d = (ir_temp)op->args[0];
+	return cg->ir->temps[d].kind == IR_TEMP_LOCAL && !cg->t[d].multi_bb &&
+	       cg->read_after[cg->op][0] == X86_NEVER;
 }
 
 /*
@@ -1283,6 +1307,7 @@ bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx)
 	cg->have_insn = false;
 	cg->insn_pc = tb->pc;
 	cg->fused_label = -1;
+	cg->pc_reg = -1;
 	cg->unchain_off[0] = cg->unchain_off[1] = 0;
 	tb->jmp_pc[0] = tb->jmp_pc[1] = ~0ull;
 	for (unsigned i = 0; i < IR_MAX_LABELS; i++)
@@ -1297,7 +1322,7 @@ bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx)
 	for (unsigned i = 0; i < ctx->nops && !b->overflow; i++) {
 		const struct ir_op *op = &ctx->ops[i];
 		cg->op = i;
-		if (!fuse_address(cg, i))
+		if (!dead_result(cg, op) && !fuse_address(cg, i))
 			gen_op(cg, op);
 		x86_ra_end_op(cg, op);
 	}

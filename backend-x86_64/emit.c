@@ -436,6 +436,13 @@ void x86_shiftx(struct x86_buf *b, enum x86_shift op, unsigned w, int dst, int s
 	vex_rr(b, 2, pp, w == 64, 0xf7, dst, cnt, src);
 }
 
+void x86_rorx(struct x86_buf *b, unsigned w, int dst, int src, unsigned imm)
+{
+	/* VEX.LZ.F2.0F3A.W F0 /r ib */
+	vex_rr(b, 3, 3, w == 64, 0xf0, dst, 0, src);
+	put8(b, (uint8_t)imm);
+}
+
 void x86_andn(struct x86_buf *b, unsigned w, int dst, int s1, int s2)
 {
 	vex_rr(b, 2, 0, w == 64, 0xf2, dst, s1, s2);

@@ -147,6 +147,8 @@ void x86_shift_ri(struct x86_buf *b, enum x86_shift op, unsigned w, int r, unsig
 void x86_shift_cl(struct x86_buf *b, enum x86_shift op, unsigned w, int r);
 /** x86_shiftx() - BMI2 shlx/shrx/sarx: dst = src op (cnt mod w). op: SHL, SHR or SAR. */
 void x86_shiftx(struct x86_buf *b, enum x86_shift op, unsigned w, int dst, int src, int cnt);
+/** x86_rorx() - BMI2: dst = src rotated right by @imm (flags untouched). */
+void x86_rorx(struct x86_buf *b, unsigned w, int dst, int src, unsigned imm);
 /** x86_andn() - BMI1: dst = ~s1 & s2. */
 void x86_andn(struct x86_buf *b, unsigned w, int dst, int s1, int s2);
 void x86_bswap(struct x86_buf *b, unsigned w, int r);

@@ -77,18 +77,27 @@ void x86_emit_goto_tb(struct x86_cg *cg, unsigned slot, uint64_t pc)
 	x86_emit_goto_tb_stub(cg, slot, pc);
 }
 
-void x86_emit_lookup_and_goto(struct x86_cg *cg)
+void x86_emit_lookup_and_goto(struct x86_cg *cg, int pc_reg)
 {
 	struct x86_buf *b = &cg->b;
-	int32_t pc_off = (int32_t)cg->ir->pc_offset;
+
+	/* rax = pc: from the register the frontend just stored it from, if known */
+	if (pc_reg >= 0)
+		x86_mov_rr(b, 64, X86_RAX, pc_reg);
+	else
+		x86_load(b, 64, X86_RAX, x86_env((int32_t)cg->ir->pc_offset));
 
 	/* rcx = tb_jmp_cache_hash(pc): bits 1..12 of pc xor bits 13..24 */
 	_Static_assert(TB_JMP_CACHE_BITS == 12, "the probe below hard-codes the hash");
-	x86_load(b, 64, X86_RAX, x86_env(pc_off));
-	x86_mov_rr(b, 32, X86_RCX, X86_RAX);
-	x86_shift_ri(b, X86_SHR, 32, X86_RCX, 1);
-	x86_mov_rr(b, 32, X86_RDX, X86_RCX);
-	x86_shift_ri(b, X86_SHR, 32, X86_RDX, TB_JMP_CACHE_BITS);
+	if (x86_features & X86_FEAT_BMI2) {
+		x86_rorx(b, 32, X86_RCX, X86_RAX, 1);
+		x86_rorx(b, 32, X86_RDX, X86_RAX, 1 + TB_JMP_CACHE_BITS);
+	} else {
+		x86_mov_rr(b, 32, X86_RCX, X86_RAX);
+		x86_shift_ri(b, X86_SHR, 32, X86_RCX, 1);
+		x86_mov_rr(b, 32, X86_RDX, X86_RCX);
+		x86_shift_ri(b, X86_SHR, 32, X86_RDX, TB_JMP_CACHE_BITS);
+	}
 	x86_alu_rr(b, X86_XOR, 32, X86_RCX, X86_RDX);
 	x86_alu_ri(b, X86_AND, 32, X86_RCX, TB_JMP_CACHE_SIZE - 1);
 	x86_load(b, 64, X86_RDX, x86_mi(X86_ENV, X86_RCX, 8, ENV_OFF(jmp_cache) - X86_ENV_BIAS));
@@ -96,8 +105,12 @@ void x86_emit_lookup_and_goto(struct x86_cg *cg)
 	size_t miss1 = x86_jcc8(b, X86_CC_E);
 	x86_alu_rm(b, X86_CMP, 64, X86_RAX, x86_m(X86_RDX, offsetof(struct tb, pc)));
 	size_t miss2 = x86_jcc8(b, X86_CC_NE);
-	x86_load(b, 32, X86_RAX, x86_env(ENV_OFF(tb_flags)));
-	x86_alu_rm(b, X86_CMP, 32, X86_RAX, x86_m(X86_RDX, offsetof(struct tb, flags)));
+	/*
+	 * env->tb_flags equals this TB's flags: a TB that changes them ends with
+	 * exit_tb, so it is never chained or probed past (the interpreter reads env).
+	 */
+	x86_alu_mi(b, X86_CMP, 32, x86_m(X86_RDX, offsetof(struct tb, flags)),
+		   (int32_t)cg->tb->flags);
 	size_t miss3 = x86_jcc8(b, X86_CC_NE);
 	_Static_assert(sizeof(((struct tb *)0)->invalid) == 1, "invalid is tested as a byte");
 	x86_alu_mi(b, X86_CMP, 8, x86_m(X86_RDX, offsetof(struct tb, invalid)), 0);

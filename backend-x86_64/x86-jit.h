@@ -99,7 +99,11 @@ struct x86_cg {
 	unsigned op;             /* index of the op being compiled */
 
 	struct x86_temp t[IR_MAX_TEMPS];
-	/* next op reading the value each argument of op i has after op i */
+	/*
+	 * Next op reading the value each argument of op i has after op i, in
+	 * program order: exact for temps of one basic block, a heuristic for
+	 * the others (a branch may skip the write that seems to kill a value).
+	 */
 	uint16_t read_after[IR_MAX_OPS][IR_MAX_ARGS];
 	int16_t reg_temp[X86_NREGS]; /* temp held by each host register, or -1 */
 	uint32_t reg_age[X86_NREGS];
@@ -120,6 +124,7 @@ struct x86_cg {
 	uint32_t exit_req_disp;  /* jcc of the TB entry check */
 
 	uint32_t unchain_off[2]; /* exit stub of each goto_tb slot */
+	int pc_reg;              /* register just stored to env->pc (for lookup_and_goto), or -1 */
 	/* brcond whose jcc is slot fused_slot's chained jump (see gen_brcond) */
 	int fused_label;         /* -1 if none */
 	unsigned fused_slot;
@@ -195,7 +200,8 @@ void x86_emit_goto_tb(struct x86_cg *cg, unsigned slot, uint64_t pc);
 void x86_emit_goto_tb_stub(struct x86_cg *cg, unsigned slot, uint64_t pc);
 /** x86_align_rel32() - pad so the rel32 after @opcode_len bytes is 4-byte aligned. */
 void x86_align_rel32(struct x86_cg *cg, unsigned opcode_len);
-void x86_emit_lookup_and_goto(struct x86_cg *cg);
+/** x86_emit_lookup_and_goto() - jump cache probe; @pc_reg holds the new pc, or -1 (in env). */
+void x86_emit_lookup_and_goto(struct x86_cg *cg, int pc_reg);
 /** x86_rx_target() - a buffer-relative offset for a branch to host address @rx. */
 static inline size_t x86_rx_target(const struct x86_cg *cg, const void *rx)
 {

@@ -74,10 +74,7 @@ void helper_rv_csrw_fp(struct rv_cpu *env, uint32_t csr, uint64_t v)
 
 uint64_t rv_clock_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return (uint64_t)exec_clock_ns(current_cpu, CLOCK_MONOTONIC);
 }
 
 /*

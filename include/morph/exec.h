@@ -78,6 +78,15 @@ void tb_request_flush(void);
  */
 void exec_set_fetch(int (*fetch)(struct cpu *cpu, uint64_t pc, void *buf, unsigned len));
 
+/**
+ * exec_clock_ns() - guest time in ns on host clock id @clock (CLOCK_MONOTONIC,
+ * CLOCK_REALTIME, ...): the host clock, or under --icount a clock derived from
+ * @cpu's retired instructions (1 ns each; REALTIME starts at 2024-01-01).
+ */
+int64_t exec_clock_ns(struct cpu *cpu, int clock);
+/** exec_icount_enabled() - true under --icount. */
+bool exec_icount_enabled(void);
+
 /** Thread-local: the hart this host thread is running, or NULL. */
 extern __thread struct cpu *current_cpu;
 

@@ -23,6 +23,7 @@ extern char **environ;
 struct lx_process lx = {
 	.thread_lock = PTHREAD_MUTEX_INITIALIZER,
 	.sig_lock = PTHREAD_MUTEX_INITIALIZER,
+	.rng_lock = PTHREAD_MUTEX_INITIALIZER,
 };
 
 void lx_error(const char *fmt, ...)
@@ -200,6 +201,8 @@ int lx_cmd_run(int argc, char **argv)
 				return 2;
 			}
 			args.have_seed = true;
+			lx.seeded = true;
+			lx.rng_state = args.seed ^ 0x6d6f7270686d6f72ull; /* not AT_RANDOM's stream */
 			add_reexec("--seed");
 			add_reexec(argv[i]);
 		} else {

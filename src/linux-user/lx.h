@@ -123,6 +123,9 @@ struct lx_process {
 	unsigned wordsz;          /* 4 or 8 */
 	char *exe_path;           /* absolute path of the guest program (/proc/self/exe) */
 	const char *sysroot;      /* -L, or NULL */
+	bool seeded;           /* --seed: getrandom is a PRNG stream from the seed */
+	uint64_t rng_state;
+	pthread_mutex_t rng_lock;
 	bool strace;
 	uint64_t tramp;           /* guest address of the rt_sigreturn trampoline */
 	uint64_t auxv_addr, auxv_len; /* guest auxv (for /proc/self/auxv) */

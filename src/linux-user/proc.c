@@ -1113,10 +1113,28 @@ LX_SYSCALL(sysinfo)
 	return lx_copy_to_guest(a[0], b, size) < 0 ? -EFAULT : 0;
 }
 
+/* --seed: a splitmix64 stream, so the bytes repeat from run to run. */
+static void seeded_random(uint8_t *p, size_t n)
+{
+	pthread_mutex_lock(&lx.rng_lock);
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t z = (lx.rng_state += 0x9e3779b97f4a7c15ull);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		z ^= z >> 31;
+		memcpy(p + i, &z, n - i < 8 ? n - i : 8);
+	}
+	pthread_mutex_unlock(&lx.rng_lock);
+}
+
 LX_SYSCALL(getrandom)
 {
 	if (!lx_range_ok(a[0], a[1]))
 		return -EFAULT;
+	if (lx.seeded) {
+		seeded_random(g2h(a[0]), a[1]);
+		return (int64_t)a[1];
+	}
 	return lx_ret(getrandom(g2h(a[0]), a[1], (unsigned)a[2]));
 }
 

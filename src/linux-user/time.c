@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "morph/exec.h"
 #include "src/linux-user/lx.h"
 
 static int64_t put_ts(uint64_t g, const struct timespec *ts, bool t64)
@@ -27,11 +28,25 @@ static int get_ts(uint64_t g, struct timespec *ts, bool t64)
 	return t64 ? lx_get_timespec64(g, ts) : lx_get_timespec(g, ts);
 }
 
+/* Under --icount the guest's clocks follow its instructions (exec_clock_ns). */
+static int guest_clock_gettime(clockid_t clk, struct timespec *ts)
+{
+	if (exec_icount_enabled() && clk >= 0) {
+		int64_t ns = exec_clock_ns(current_cpu, clk == CLOCK_REALTIME ||
+						       clk == CLOCK_REALTIME_COARSE ||
+						       clk == CLOCK_TAI ? CLOCK_REALTIME : CLOCK_MONOTONIC);
+		ts->tv_sec = ns / 1000000000;
+		ts->tv_nsec = ns % 1000000000;
+		return 0;
+	}
+	return clock_gettime(clk, ts);
+}
+
 static int64_t do_clock_gettime(uint64_t *a, bool t64)
 {
 	struct timespec ts;
 
-	if (clock_gettime((clockid_t)a[0], &ts) < 0)
+	if (guest_clock_gettime((clockid_t)a[0], &ts) < 0)
 		return -errno;
 	return put_ts(a[1], &ts, t64);
 }
@@ -107,9 +122,15 @@ LX_SYSCALL(gettimeofday)
 {
 	struct timeval tv;
 	struct timezone tz;
+	struct timespec ts;
 
 	if (gettimeofday(&tv, &tz) < 0)
 		return -errno;
+	if (exec_icount_enabled()) {
+		guest_clock_gettime(CLOCK_REALTIME, &ts);
+		tv.tv_sec = ts.tv_sec;
+		tv.tv_usec = ts.tv_nsec / 1000;
+	}
 	if (a[0] && lx_put_timeval(a[0], &tv) < 0)
 		return -EFAULT;
 	if (a[1] && (lx_put_u32(a[1], (uint32_t)tz.tz_minuteswest) < 0 ||
@@ -127,6 +148,8 @@ LX_SYSCALL(time)
 {
 	time_t now = time(NULL);
 
+	if (exec_icount_enabled())
+		now = (time_t)(exec_clock_ns(current_cpu, CLOCK_REALTIME) / 1000000000);
 	if (a[0] && lx_put_word(a[0], (uint64_t)now) < 0)
 		return -EFAULT;
 	return now;

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "morph/backend.h"
@@ -31,6 +32,7 @@ struct insn_rec {
 	struct cpu *cpu;
 	uint64_t pc, enc;
 	unsigned len;
+	const char *text; /* disassembly, made once at translation */
 	size_t fxlen;
 	char fx[1024];
 };
@@ -55,24 +57,14 @@ void trace_insn_flush(struct cpu *cpu, const char *why)
 	if (!rec.valid || rec.cpu != cpu)
 		return;
 	const struct morph_arch *arch = cpu->arch;
-	uint8_t bytes[8];
-	char text[128];
-	uint64_t word = 0;
 
-	for (unsigned i = 0; i < rec.len && i < 8; i++)
-		bytes[i] = (uint8_t)(rec.enc >> (8 * i));
-	if (!arch->disas(text, sizeof(text), rec.pc, bytes, rec.len, cpu->tb_flags))
-		snprintf(text, sizeof(text), "?");
-	/* The encoding as the ISA writes it: a word in the guest's byte order. */
-	for (unsigned i = 0; i < rec.len && i < 8; i++)
-		word = arch->big_endian ? (word << 8) | bytes[i] : word | (uint64_t)bytes[i] << (8 * i);
 	trace_printf("I %d %s 0x%016" PRIx64 " (0x%0*" PRIx64 ") %s%s%s%s\n", cpu->cpu_index,
-		     arch->mode_name ? arch->mode_name(cpu) : "U", rec.pc, (int)rec.len * 2, word,
-		     text, rec.fx, why ? " ; !" : "", why ? why : "");
+		     arch->mode_name ? arch->mode_name(cpu) : "U", rec.pc, (int)rec.len * 2, rec.enc,
+		     rec.text, rec.fx, why ? " ; !" : "", why ? why : "");
 	rec.valid = false;
 }
 
-void helper_trace_insn(struct cpu *cpu, uint64_t pc, uint64_t enc, uint32_t len)
+void helper_trace_insn(struct cpu *cpu, uint64_t pc, uint64_t enc, uint32_t len, uint64_t text)
 {
 	trace_insn_flush(cpu, NULL);
 	uint64_t n = cpu->icount++;
@@ -83,6 +75,7 @@ void helper_trace_insn(struct cpu *cpu, uint64_t pc, uint64_t enc, uint32_t len)
 	rec.pc = pc;
 	rec.enc = enc;
 	rec.len = len;
+	rec.text = (const char *)(uintptr_t)text;
 	rec.fxlen = 0;
 	rec.fx[0] = 0;
 }
@@ -136,6 +129,49 @@ static void call_mem(struct ir_ctx *ctx, ir_temp addr, ir_temp val, uint32_t inf
 
 static struct ir_op saved[IR_MAX_OPS];
 
+/*
+ * Disassembly text of traced instructions, made at translation time and kept
+ * for the life of the process (a few dozen bytes per translated instruction).
+ */
+static const char *intern_text(const char *s)
+{
+	static char *chunk;
+	static size_t left;
+	size_t n = strlen(s) + 1;
+
+	if (n > left) {
+		left = n > 65536 ? n : 65536;
+		chunk = malloc(left);
+		if (!chunk) {
+			left = 0;
+			return "?";
+		}
+	}
+	char *p = chunk;
+	memcpy(p, s, n);
+	chunk += n;
+	left -= n;
+	return p;
+}
+
+/* The instruction's encoding as the ISA writes it (a word in guest byte order) and its text. */
+static const char *describe_insn(struct cpu *cpu, uint64_t pc, unsigned len, uint32_t flags,
+				 uint64_t *word)
+{
+	const struct morph_arch *arch = cpu->arch;
+	uint8_t bytes[8] = {0};
+	char text[128];
+
+	*word = 0;
+	if (translator_fetch(cpu, pc, bytes, len) < 0)
+		return "?";
+	for (unsigned k = 0; k < len; k++)
+		*word = arch->big_endian ? (*word << 8) | bytes[k] : *word | (uint64_t)bytes[k] << (8 * k);
+	if (!arch->disas(text, sizeof(text), pc, bytes, len, flags))
+		return "?";
+	return intern_text(text);
+}
+
 void trace_instrument(struct cpu *cpu, struct tb *tb, struct ir_ctx *ctx, bool icount)
 {
 	bool insn = trace_on(TRACE_INSN);
@@ -168,15 +204,13 @@ void trace_instrument(struct cpu *cpu, struct tb *tb, struct ir_ctx *ctx, bool i
 		ctx->ops[ctx->nops++] = *op;
 		switch (op->opc) {
 		case IR_insn_start: {
-			uint8_t bytes[8] = {0};
-			uint64_t enc = 0;
+			uint64_t word;
 			unsigned len = (unsigned)a[1] > 8 ? 8 : (unsigned)a[1];
-			if (translator_fetch(cpu, a[0], bytes, len) == 0)
-				for (unsigned k = 0; k < len; k++)
-					enc |= (uint64_t)bytes[k] << (8 * k);
-			ir_temp args[3] = {ir_const(ctx, IR_I64, a[0]), ir_const(ctx, IR_I64, enc),
-					   ir_const(ctx, IR_I32, len)};
-			ir_call(ctx, hid_trace_insn, IR_TEMP_NONE, 3, args);
+			const char *text = describe_insn(cpu, a[0], len, tb->flags, &word);
+			ir_temp args[4] = {ir_const(ctx, IR_I64, a[0]), ir_const(ctx, IR_I64, word),
+					   ir_const(ctx, IR_I32, len),
+					   ir_const(ctx, IR_I64, (uintptr_t)text)};
+			ir_call(ctx, hid_trace_insn, IR_TEMP_NONE, 4, args);
 			break;
 		}
 		case IR_ld:

@@ -852,7 +852,7 @@ END_TEST
 
 START_TEST(test_lookup_and_goto)
 {
-	struct tb a = {.pc = 0x1000}, b = {.pc = 0x4444, .flags = 7};
+	struct tb a = {.pc = 0x1000, .flags = 7}, b = {.pc = 0x4444, .flags = 7};
 
 	ctx_init(&ctx_a);
 	tb_add_g(&ctx_a, 0, 1);
@@ -881,11 +881,14 @@ START_TEST(test_lookup_and_goto)
 	ck_assert(r == ((uintptr_t)&b | TB_EXIT_OTHER));
 	ck_assert_uint_eq(env_b->g[1], 1);
 
-	/* other flags, other pc, invalid: miss */
-	env_b->c.tb_flags = 6;
+	/*
+	 * other flags, other pc, invalid: miss. (env->tb_flags always equals the
+	 * running TB's flags: a TB with other flags is the one that must miss.)
+	 */
+	b.flags = 6;
 	r = jit->exec(&env_b->c, &a);
 	ck_assert(r == ((uintptr_t)&a | TB_EXIT_OTHER));
-	env_b->c.tb_flags = 7;
+	b.flags = 7;
 	env_b->g[5] = 0x4444 + (1ull << 40);
 	ck_assert_uint_eq(tb_jmp_cache_hash(env_b->g[5]), tb_jmp_cache_hash(0x4444));
 	r = jit->exec(&env_b->c, &a);

@@ -413,6 +413,10 @@ START_TEST(test_arith_forms)
 				check_one("shrx %s, %s, %s", reg(w, d), reg(w, s), reg(w, c));
 				x86_shiftx(B(), X86_SAR, w, d, s, c);
 				check_one("sarx %s, %s, %s", reg(w, d), reg(w, s), reg(w, c));
+				char is[16];
+				x86_rorx(B(), w, d, s, (unsigned)c + 1);
+				imm_str(is, c + 1);
+				check_one("rorx %s, %s, %s", reg(w, d), reg(w, s), is);
 				x86_andn(B(), w, d, s, c);
 				check_one("andn %s, %s, %s", reg(w, d), reg(w, s), reg(w, c));
 			}
