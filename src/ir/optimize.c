@@ -96,7 +96,7 @@ static bool simplify_binary(struct ir_ctx *ctx, struct opt_state *s, struct ir_o
 {
 	ir_temp d = (ir_temp)op->args[0], a = (ir_temp)op->args[1], b = (ir_temp)op->args[2];
 	enum ir_type t = op->type;
-	uint64_t cb, ca;
+	uint64_t cb = 0, ca = 0;
 	bool kb = temp_const(ctx, s, b, &cb), ka = temp_const(ctx, s, a, &ca);
 	uint64_t ones = ir_trunc(t, ~0ull);
 
