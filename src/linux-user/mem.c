@@ -40,19 +40,25 @@ int guest_space_init(struct guest_space *gs, unsigned addr_bits, uint64_t task_s
 	memset(gs, 0, sizeof(*gs));
 	/*
 	 * 64-bit guests: 2^40 bytes of guest space is plenty (Sv39 user space is
-	 * 2^38) and cheap to reserve; addresses are masked into it.
+	 * 2^38) and cheap to reserve; addresses are masked into it. Where the host
+	 * refuses that much address space (ulimit -v, valgrind's 128 GiB), settle
+	 * for less: down to 2^34.
 	 */
-	gs->mask = addr_bits == 32 ? 0xffffffffull : (1ull << 40) - 1;
-	gs->resv_size = gs->mask + 1 + GS_PAGE_SIZE; /* + guard: (a & mask) + 8 stays inside */
+	for (unsigned bits = addr_bits == 32 ? 32 : 40;; bits--) {
+		gs->mask = bits >= 64 ? ~0ull : (1ull << bits) - 1;
+		gs->resv_size = gs->mask + 1 + GS_PAGE_SIZE; /* + guard: (a & mask) + 8 stays inside */
+		p = mmap(NULL, gs->resv_size, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p != MAP_FAILED)
+			break;
+		if (addr_bits == 32 || bits <= 34)
+			return -errno;
+	}
 	if (task_size > gs->mask + 1)
 		task_size = gs->mask + 1;
 	gs->task_size = task_size;
 	gs->mmap_min = 0x10000; /* Linux vm.mmap_min_addr */
 	gs->mmap_base = task_size;
-	p = mmap(NULL, gs->resv_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
-		 0);
-	if (p == MAP_FAILED)
-		return -errno;
 	gs->base = (uintptr_t)p;
 	pthread_mutex_init(&gs->lock, NULL);
 	return 0;
