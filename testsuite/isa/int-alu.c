@@ -35,7 +35,8 @@ static void test_arith(void)
 	check(RR("subw", 0x7fffffff, ALL), 0xffffffff80000000ull, "subw INT32_MAX - -1");
 	check(RI("addiw", 0x7fffffff, 1), 0xffffffff80000000ull, "addiw overflow");
 	check(RI("addiw", 0x80000000ull, 0), 0xffffffff80000000ull, "addiw 0 = sext.w");
-	check(RI("addiw", 0x123456789abcdef0ull, 0), 0xffffffff9abcdef0ull, "sext.w of upper garbage");
+	check(RI("addiw", 0x123456789abcdef0ull, 0), 0xffffffff9abcdef0ull,
+	      "sext.w of upper garbage");
 	check(RI("addiw", 0xffffffff00000000ull, -1), ALL, "addiw -1");
 	check(RI("addiw", 0x12345678ull, -2048), 0x12344e78ull, "addiw -2048");
 }
@@ -89,7 +90,8 @@ static void test_shifts(void)
 	check(RR("srl", MIN64, 63), 1, "srl 63");
 	check(RR("srl", ALL, 1), MAX64, "srl 1");
 	check(RR("srl", ALL, 64), ALL, "srl amount 64 counts as 0");
-	check(RR("srl", MIN64, 0xffffffffffffffc4ull), 0x0800000000000000ull, "srl amount low 6 bits");
+	check(RR("srl", MIN64, 0xffffffffffffffc4ull), 0x0800000000000000ull,
+	      "srl amount low 6 bits");
 	check(RR("sra", MIN64, 63), ALL, "sra 63");
 	check(RR("sra", MIN64, 1), 0xc000000000000000ull, "sra 1");
 	check(RR("sra", MAX64, 63), 0, "sra positive 63");
@@ -201,7 +203,9 @@ static void test_x0(void)
 	/* the nop-like forms, fences and pause (a fence encoding) have no visible effect */
 	__asm__ volatile(NORVC("li %0, 9\n\tnop\n\tfence\n\tfence rw, rw\n\t"
 			       "fence.i\n\tfence.tso\n\t.insn i 0x0f, 0, x0, x0, 0x010")
-			 : "=&r"(r) : : "memory");
+			 : "=&r"(r)
+			 :
+			 : "memory");
 	check(r, 9, "nop, fence, fence.i, pause");
 }
 

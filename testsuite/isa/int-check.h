@@ -49,69 +49,66 @@ static int check_done(const char *test)
 }
 
 #define NORVC(text) ".option push\n\t.option norvc\n\t" text "\n\t.option pop"
-#define ZB(text) ".option push\n\t.option norvc\n\t.option arch, +zba, +zbb, +zbs\n\t" \
-		text "\n\t.option pop"
+#define ZB(text)                                                                                   \
+	".option push\n\t.option norvc\n\t.option arch, +zba, +zbb, +zbs\n\t" text "\n\t.option "  \
+										   "pop"
 
 /* rd = insn(rs1, rs2) */
-#define RR(insn, a, b)                                                               \
-	({                                                                           \
-		u64 r_;                                                              \
-		__asm__ volatile(NORVC(insn " %0, %1, %2")                           \
-				 : "=r"(r_)                                          \
-				 : "r"((u64)(a)), "r"((u64)(b)));                    \
-		r_;                                                                  \
+#define RR(insn, a, b)                                                                             \
+	({                                                                                         \
+		u64 r_;                                                                            \
+		__asm__ volatile(NORVC(insn " %0, %1, %2")                                         \
+				 : "=r"(r_)                                                        \
+				 : "r"((u64)(a)), "r"((u64)(b)));                                  \
+		r_;                                                                                \
 	})
 
 /* rd = insn(rs1, imm) */
-#define RI(insn, a, imm)                                                             \
-	({                                                                           \
-		u64 r_;                                                              \
-		__asm__ volatile(NORVC(insn " %0, %1, %2")                           \
-				 : "=r"(r_)                                          \
-				 : "r"((u64)(a)), "i"(imm));                         \
-		r_;                                                                  \
+#define RI(insn, a, imm)                                                                           \
+	({                                                                                         \
+		u64 r_;                                                                            \
+		__asm__ volatile(NORVC(insn " %0, %1, %2") : "=r"(r_) : "r"((u64)(a)), "i"(imm));  \
+		r_;                                                                                \
 	})
 
 /* rd = insn(rs1) */
-#define R1(insn, a)                                                                  \
-	({                                                                           \
-		u64 r_;                                                              \
-		__asm__ volatile(NORVC(insn " %0, %1") : "=r"(r_) : "r"((u64)(a))); \
-		r_;                                                                  \
+#define R1(insn, a)                                                                                \
+	({                                                                                         \
+		u64 r_;                                                                            \
+		__asm__ volatile(NORVC(insn " %0, %1") : "=r"(r_) : "r"((u64)(a)));                \
+		r_;                                                                                \
 	})
 
 /* the same with the bit-manipulation extensions enabled in the assembler */
-#define ZRR(insn, a, b)                                                              \
-	({                                                                           \
-		u64 r_;                                                              \
-		__asm__ volatile(ZB(insn " %0, %1, %2")                              \
-				 : "=r"(r_)                                          \
-				 : "r"((u64)(a)), "r"((u64)(b)));                    \
-		r_;                                                                  \
+#define ZRR(insn, a, b)                                                                            \
+	({                                                                                         \
+		u64 r_;                                                                            \
+		__asm__ volatile(ZB(insn " %0, %1, %2")                                            \
+				 : "=r"(r_)                                                        \
+				 : "r"((u64)(a)), "r"((u64)(b)));                                  \
+		r_;                                                                                \
 	})
 
-#define ZRI(insn, a, imm)                                                            \
-	({                                                                           \
-		u64 r_;                                                              \
-		__asm__ volatile(ZB(insn " %0, %1, %2")                              \
-				 : "=r"(r_)                                          \
-				 : "r"((u64)(a)), "i"(imm));                         \
-		r_;                                                                  \
+#define ZRI(insn, a, imm)                                                                          \
+	({                                                                                         \
+		u64 r_;                                                                            \
+		__asm__ volatile(ZB(insn " %0, %1, %2") : "=r"(r_) : "r"((u64)(a)), "i"(imm));     \
+		r_;                                                                                \
 	})
 
-#define ZR1(insn, a)                                                                 \
-	({                                                                           \
-		u64 r_;                                                              \
-		__asm__ volatile(ZB(insn " %0, %1") : "=r"(r_) : "r"((u64)(a)));    \
-		r_;                                                                  \
+#define ZR1(insn, a)                                                                               \
+	({                                                                                         \
+		u64 r_;                                                                            \
+		__asm__ volatile(ZB(insn " %0, %1") : "=r"(r_) : "r"((u64)(a)));                   \
+		r_;                                                                                \
 	})
 
 /* insn with rd == rs1 (and rs2 given): the destination overwrites a source */
-#define RR_SAME(insn, a, b)                                                          \
-	({                                                                           \
-		u64 r_ = (u64)(a);                                                   \
-		__asm__ volatile(NORVC(insn " %0, %0, %1") : "+r"(r_) : "r"((u64)(b))); \
-		r_;                                                                  \
+#define RR_SAME(insn, a, b)                                                                        \
+	({                                                                                         \
+		u64 r_ = (u64)(a);                                                                 \
+		__asm__ volatile(NORVC(insn " %0, %0, %1") : "+r"(r_) : "r"((u64)(b)));            \
+		r_;                                                                                \
 	})
 
 #endif

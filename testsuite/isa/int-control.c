@@ -13,14 +13,14 @@
 #define ALL 0xffffffffffffffffull
 
 /* 1 if "insn a, b, target" is taken */
-#define BR(insn, a, b)                                                               \
-	({                                                                           \
-		u64 t_;                                                              \
-		__asm__ volatile(NORVC("li %0, 1\n\t" insn " %1, %2, 1f\n\t"         \
-				       "li %0, 0\n1:")                               \
-				 : "=&r"(t_)                                         \
-				 : "r"((u64)(a)), "r"((u64)(b)));                    \
-		t_;                                                                  \
+#define BR(insn, a, b)                                                                             \
+	({                                                                                         \
+		u64 t_;                                                                            \
+		__asm__ volatile(NORVC("li %0, 1\n\t" insn " %1, %2, 1f\n\t"                       \
+				       "li %0, 0\n1:")                                             \
+				 : "=&r"(t_)                                                       \
+				 : "r"((u64)(a)), "r"((u64)(b)));                                  \
+		t_;                                                                                \
 	})
 
 struct br_case {
@@ -30,18 +30,18 @@ struct br_case {
 };
 
 static const struct br_case br_cases[] = {
-	{ 5, 5, { 1, 0, 0, 1, 0, 1 } },
-	{ 4, 5, { 0, 1, 1, 0, 1, 0 } },
-	{ 5, 4, { 0, 1, 0, 1, 0, 1 } },
-	{ ALL, 1, { 0, 1, 1, 0, 0, 1 } },
-	{ 1, ALL, { 0, 1, 0, 1, 1, 0 } },
-	{ MIN64, MAX64, { 0, 1, 1, 0, 0, 1 } },
-	{ MAX64, MIN64, { 0, 1, 0, 1, 1, 0 } },
-	{ MIN64, MIN64, { 1, 0, 0, 1, 0, 1 } },
-	{ 0, 0, { 1, 0, 0, 1, 0, 1 } },
-	/* equal low 32 bits: the comparison is on all 64 */
-	{ 0x100000000ull, 0, { 0, 1, 0, 1, 0, 1 } },
-	{ 0xffffffff00000000ull, 0, { 0, 1, 1, 0, 0, 1 } },
+    {5, 5, {1, 0, 0, 1, 0, 1}},
+    {4, 5, {0, 1, 1, 0, 1, 0}},
+    {5, 4, {0, 1, 0, 1, 0, 1}},
+    {ALL, 1, {0, 1, 1, 0, 0, 1}},
+    {1, ALL, {0, 1, 0, 1, 1, 0}},
+    {MIN64, MAX64, {0, 1, 1, 0, 0, 1}},
+    {MAX64, MIN64, {0, 1, 0, 1, 1, 0}},
+    {MIN64, MIN64, {1, 0, 0, 1, 0, 1}},
+    {0, 0, {1, 0, 0, 1, 0, 1}},
+    /* equal low 32 bits: the comparison is on all 64 */
+    {0x100000000ull, 0, {0, 1, 0, 1, 0, 1}},
+    {0xffffffff00000000ull, 0, {0, 1, 1, 0, 0, 1}},
 };
 
 static void test_branches(void)
@@ -70,14 +70,18 @@ static void test_branch_shapes(void)
 			 : "=&r"(n), "=&r"(t));
 	check(n, 30, "backward bne loop");
 	/* a branch comparing a register with itself */
-	__asm__ volatile(NORVC("li %0, 1\n\tblt %1, %1, 1f\n\tli %0, 2\n1:") : "=&r"(t) : "r"(1ull));
+	__asm__ volatile(NORVC("li %0, 1\n\tblt %1, %1, 1f\n\tli %0, 2\n1:")
+			 : "=&r"(t)
+			 : "r"(1ull));
 	check(t, 2, "blt r, r not taken");
-	__asm__ volatile(NORVC("li %0, 1\n\tbgeu %1, %1, 1f\n\tli %0, 2\n1:") : "=&r"(t) : "r"(1ull));
+	__asm__ volatile(NORVC("li %0, 1\n\tbgeu %1, %1, 1f\n\tli %0, 2\n1:")
+			 : "=&r"(t)
+			 : "r"(1ull));
 	check(t, 1, "bgeu r, r taken");
 	/* a branch over 3000 bytes (near the +-4 KiB limit) and back */
 	__asm__ volatile(NORVC("li %0, 0\n\tbeq x0, x0, 2f\n"
 			       "1:\taddi %0, %0, 1\n\tj 3f\n\t"
-			       ".fill 750, 4, 0x00100073\n"	/* ebreak: must not run */
+			       ".fill 750, 4, 0x00100073\n" /* ebreak: must not run */
 			       "2:\taddi %0, %0, 10\n\tbge %0, x0, 1b\n\tli %0, 99\n3:")
 			 : "=&r"(t));
 	check(t, 11, "distant forward and backward branches");
@@ -192,7 +196,9 @@ static void test_jalr(void)
 	/* call and return through ra (jalr x0, 0(ra)) */
 	__asm__ volatile(NORVC("li %0, 0\n\tcall 1f\n\taddi %0, %0, 10\n\tj 2f\n"
 			       "1:\taddi %0, %0, 1\n\tret\n2:")
-			 : "=&r"(t) : : "ra");
+			 : "=&r"(t)
+			 :
+			 : "ra");
 	check(t, 11, "call/ret");
 }
 

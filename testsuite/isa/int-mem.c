@@ -8,20 +8,20 @@
  */
 #include "int-check.h"
 
-#define LOAD(insn, p, off)                                                          \
-	({                                                                           \
-		u64 r_;                                                              \
-		__asm__ volatile(NORVC(insn " %0, %2(%1)")                           \
-				 : "=r"(r_)                                          \
-				 : "r"((u64)(p)), "i"(off)                            \
-				 : "memory");                                        \
-		r_;                                                                  \
+#define LOAD(insn, p, off)                                                                         \
+	({                                                                                         \
+		u64 r_;                                                                            \
+		__asm__ volatile(NORVC(insn " %0, %2(%1)")                                         \
+				 : "=r"(r_)                                                        \
+				 : "r"((u64)(p)), "i"(off)                                         \
+				 : "memory");                                                      \
+		r_;                                                                                \
 	})
 
-#define STORE(insn, p, off, v)                                                       \
-	__asm__ volatile(NORVC(insn " %1, %2(%0)")                                   \
-			 :                                                           \
-			 : "r"((u64)(p)), "r"((u64)(v)), "i"(off)                        \
+#define STORE(insn, p, off, v)                                                                     \
+	__asm__ volatile(NORVC(insn " %1, %2(%0)")                                                 \
+			 :                                                                         \
+			 : "r"((u64)(p)), "r"((u64)(v)), "i"(off)                                  \
 			 : "memory")
 
 static unsigned char buf[64] __attribute__((aligned(16)));
@@ -30,8 +30,8 @@ static unsigned char pages[8192] __attribute__((aligned(4096)));
 static void fill_pattern(void)
 {
 	static const unsigned char pat[16] = {
-		0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
-		0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00,
+	    0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+	    0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00,
 	};
 	unsigned i;
 
@@ -163,10 +163,14 @@ static void test_aliasing(void)
 	check(r, 0, "ld x0");
 	/* store then load back the same location in one block */
 	__asm__ volatile(NORVC("sw %2, 4(%1)\n\tlwu %0, 4(%1)")
-			 : "=&r"(r) : "r"(buf), "r"(0x87654321ull) : "memory");
+			 : "=&r"(r)
+			 : "r"(buf), "r"(0x87654321ull)
+			 : "memory");
 	check(r, 0x87654321, "sw then lwu");
 	__asm__ volatile(NORVC("sd %2, 16(%1)\n\tlb %0, 19(%1)")
-			 : "=&r"(r) : "r"(buf), "r"(0x00000000f0000000ull) : "memory");
+			 : "=&r"(r)
+			 : "r"(buf), "r"(0x00000000f0000000ull)
+			 : "memory");
 	check(r, 0xfffffffffffffff0ull, "sd then lb of one byte");
 }
 
