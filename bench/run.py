@@ -51,9 +51,19 @@ def kernel(name, args, quick, desc):
     return dict(name=name, kind="kernel", src=name + ".c", args=args, quick=quick, desc=desc)
 
 
-def debian(name, pkg, prog, args, quick, desc):
-    """Program PROG (path in the sysroot) of Debian package PKG."""
-    return dict(name=name, kind="debian", pkg=pkg, prog=prog, args=args, quick=quick, desc=desc)
+def debian(name, pkg, prog, args, quick, desc, binpkg=None):
+    """Program PROG (path in the sysroot) of Debian package PKG (BINPKG: the package in PKG's
+    dependencies that holds PROG, if another one; its version goes into the report)."""
+    return dict(
+        name=name,
+        kind="debian",
+        pkg=pkg,
+        prog=prog,
+        args=args,
+        quick=quick,
+        desc=desc,
+        binpkg=binpkg or pkg,
+    )
 
 
 # Full sizes take ~0.2-0.6 s natively on this 2.5 GHz Xeon (--quick: about 4x less).
@@ -89,6 +99,7 @@ WORKLOADS = [
         ["{b}/workloads/cpu.py", "4"],
         ["{b}/workloads/cpu.py", "1"],
         "python3.13: calls, int loops, dict/str work, sort, objects",
+        binpkg="python3.13-minimal",
     ),
     debian(
         "sqlite",
@@ -233,31 +244,64 @@ def gen_text(path, size, seed):
 # Set-up: morph, kernels, sysroots
 
 
-def build_morph(args):
+def run_log(argv, what, **kw):
+    """Run ARGV quietly; on failure log WHAT and the tail of its output. True if it worked."""
+    r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+    if r.returncode:
+        log("%s failed:\n%s" % (what, r.stdout[-1500:]))
+    return r.returncode == 0
+
+
+def morph_source(args, work):
+    """(source tree, build directory, description) of the morph to build: the working tree,
+    or with --rev a clean export of that commit (git archive: the repository is only read)."""
+    if not args.rev:
+        rev = run_text(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]) or "unknown"
+        if run_text(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"]):
+            rev += " with uncommitted changes"
+        return ROOT, args.build_dir, "git %s (working tree)" % rev
+    sha = run_text(["git", "-C", ROOT, "rev-parse", "--short", args.rev + "^{commit}"])
+    if not re.fullmatch(r"[0-9a-f]+", sha):
+        log("unknown revision '%s'" % args.rev)
+        return None, None, "revision %s not found" % args.rev
+    src = os.path.join(work, "src-" + sha)
+    if not os.path.exists(os.path.join(src, "CMakeLists.txt")):
+        os.makedirs(src, exist_ok=True)
+        git = subprocess.Popen(["git", "-C", ROOT, "archive", sha], stdout=subprocess.PIPE)
+        ok = run_log(["tar", "-x", "-C", src], "git archive %s" % sha, stdin=git.stdout)
+        git.stdout.close()
+        if git.wait() or not ok:
+            shutil.rmtree(src, ignore_errors=True)
+            return None, None, "git archive %s failed" % sha
+    return src, args.build_dir + "-" + sha, "git %s (clean export)" % sha
+
+
+def build_morph(args, work):
+    """Path of the morph binary to measure and a description of where it comes from.
+
+    The binary is copied out of the build directory after each good build, because others
+    edit the working tree concurrently: a link that fails half-way deletes the old binary,
+    and then the last good copy is measured instead (the report gives its build time)."""
     if args.morph:
-        return args.morph if os.access(args.morph, os.X_OK) else None
-    exe = os.path.join(args.build_dir, "morph")
+        return (args.morph if os.access(args.morph, os.X_OK) else None), "given with --morph"
+    src, build_dir, desc = morph_source(args, work)
+    if not src:
+        return None, desc
+    exe = os.path.join(build_dir, "morph")
+    good = os.path.join(work, "morph-" + re.sub(r"[^A-Za-z0-9]+", "_", build_dir.strip("/")))
     if not args.no_build:
-        log("building morph in " + args.build_dir)
-        if not os.path.exists(os.path.join(args.build_dir, "build.ninja")):
-            r = subprocess.run(
-                ["cmake", "-S", ROOT, "-B", args.build_dir, "-G", "Ninja"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            if r.returncode:
-                log("cmake failed:\n" + r.stdout[-2000:])
-        r = subprocess.run(
-            ["ninja", "-C", args.build_dir, "-j2", "morph"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+        log("building morph (%s) in %s" % (desc, build_dir))
+        ok = os.path.exists(os.path.join(build_dir, "build.ninja")) or run_log(
+            ["cmake", "-S", src, "-B", build_dir, "-G", "Ninja"], "cmake"
         )
-        if r.returncode:
-            log("building morph failed (morph columns will show 'fail'):\n" + r.stdout[-1500:])
-            return None
-    return exe if os.access(exe, os.X_OK) else None
+        if ok and run_log(["ninja", "-C", build_dir, "-j2", "morph"], "building morph"):
+            shutil.copy2(exe, good)
+        elif os.access(good, os.X_OK):
+            log("using the last good build, " + good)
+            desc += ", last good build"
+    elif os.access(exe, os.X_OK):
+        shutil.copy2(exe, good)
+    return (good if os.access(good, os.X_OK) else None), desc
 
 
 def build_kernels(work, wanted):
@@ -456,21 +500,11 @@ def check_run(cmd, work, timeout, env):
 
 
 def hyperfine_round(cmds, warmup, json_path, env, work):
-    """One hyperfine call with one timed run per command: {runner: (wall, user, sys)}."""
+    """One hyperfine call with one timed run per command: {runner: (wall, user, sys,
+    exit status)}, or {} if hyperfine itself failed."""
     names = list(cmds)
-    argv = [
-        "hyperfine",
-        "-N",
-        "--runs",
-        "1",
-        "--warmup",
-        str(warmup),
-        "--style",
-        "none",
-        "--export-json",
-        json_path,
-    ]
-    argv += [shlex.join(cmds[n]) for n in names]
+    argv = ["hyperfine", "-N", "-i", "--runs", "1", "--warmup", str(warmup), "--style", "none"]
+    argv += ["--export-json", json_path] + [shlex.join(cmds[n]) for n in names]
     r = subprocess.run(
         argv,
         stdin=subprocess.DEVNULL,
@@ -485,12 +519,16 @@ def hyperfine_round(cmds, warmup, json_path, env, work):
         return {}
     with open(json_path) as f:
         res = json.load(f)["results"]
-    return {n: (x["times"][0], x["user"], x["system"]) for n, x in zip(names, res)}
+    return {
+        n: (x["times"][0], x["user"], x["system"], (x.get("exit_codes") or [0])[0])
+        for n, x in zip(names, res)
+    }
 
 
 def time_workload(s, w, cmds, checks, args, env):
     """Alternating rounds: each round runs every runner that still needs samples once, so a
-    slow drift of the shared machine's load hits all runners alike."""
+    slow drift of the shared machine's load hits all runners alike. Returns the samples
+    {runner: [(wall, user, sys)]} and {runner: why} for runners that failed a timed run."""
     want = {}
     for n in cmds:
         dt = checks[n]["sample"][0]
@@ -499,9 +537,10 @@ def time_workload(s, w, cmds, checks, args, env):
         else:
             want[n] = args.runs
     samples = {n: [] for n in cmds}
+    failed = {}
     rnd = 0
     while True:
-        todo = {n: c for n, c in cmds.items() if len(samples[n]) < want[n]}
+        todo = {n: c for n, c in cmds.items() if len(samples[n]) < want[n] and n not in failed}
         if not todo:
             break
         got = hyperfine_round(
@@ -513,10 +552,15 @@ def time_workload(s, w, cmds, checks, args, env):
         )
         if not got:
             break
-        for n, t in got.items():
-            samples[n].append(t)
+        for n, (wall, user, sys_, status) in got.items():
+            if status:
+                # It passed the check run: a flaky runner is a failing one.
+                failed[n] = "exit status %s in timed round %d" % (status, rnd + 1)
+                log("%s: %s failed: %s" % (w["name"], n, failed[n]))
+            else:
+                samples[n].append((wall, user, sys_))
         rnd += 1
-    return samples
+    return samples, failed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -571,6 +615,10 @@ def fmt_r(x):
     return "-" if x is None else "%.2f" % x
 
 
+def load():
+    return " ".join("%.1f" % x for x in os.getloadavg())
+
+
 def host_info(s):
     cpu = "unknown"
     try:
@@ -581,16 +629,14 @@ def host_info(s):
                     break
     except OSError:
         pass
-    rev = run_text(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]) or "unknown"
     built = "-"
     if s.morph:
         mtime = datetime.datetime.fromtimestamp(os.path.getmtime(s.morph), datetime.timezone.utc)
         built = mtime.strftime("%Y-%m-%d %H:%M UTC")
-    if run_text(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"]):
-        rev += " (with uncommitted changes)"
     return [
         ("date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
         ("host CPU", "%s, %d logical CPUs (shared)" % (cpu, os.cpu_count() or 0)),
+        ("load average", "%s at the start, %s at the end (1/5/15 min)" % (s.load0, load())),
         (
             "host OS",
             "%s, Linux %s"
@@ -599,7 +645,7 @@ def host_info(s):
                 platform.release(),
             ),
         ),
-        ("morph", "git %s, binary built %s; %s" % (rev, built, s.morph_desc)),
+        ("morph", "%s, binary built %s; %s" % (s.morph_src, built, s.morph_desc)),
         (
             "qemu",
             (run_text([s.qemu, "--version"]).splitlines() or ["not found"])[0]
@@ -765,7 +811,8 @@ def write_report(s, args, results, cg, path):
             sm = w["samples"].get(r) or []
             if st != "ok" or not sm:
                 lines.append(
-                    "| %s | %s | | | | | | %s |" % (TITLES[r], st or "n/a", w["detail"].get(r, ""))
+                    "| %s | %s | | | | | | %s |"
+                    % (TITLES[r], st or "n/a", w["detail"].get(r, "").replace("|", "\\|"))
                 )
                 continue
             walls = [x[0] for x in sm]
@@ -872,6 +919,11 @@ def parse_args():
         help="where to build morph (default /tmp/build-bench)",
     )
     p.add_argument("--no-build", action="store_true", help="use the morph already in --build-dir")
+    p.add_argument(
+        "--rev",
+        help="measure this commit: build a clean export of it (git archive) in "
+        "BUILD_DIR-SHA instead of the working tree",
+    )
     p.add_argument("--qemu", default=shutil.which("qemu-riscv64"), help="qemu-riscv64 binary")
     p.add_argument("--sysroot-riscv64", default=os.path.join(CACHE, "sysroot-riscv64"))
     p.add_argument("--sysroot-amd64", default=os.path.join(CACHE, "sysroot-amd64"))
@@ -945,10 +997,13 @@ def main():
     env = bench_env(os.path.abspath(args.work))
 
     s = Setup()
+    s.load0 = load()
     s.work = os.path.abspath(args.work)
     s.qemu = args.qemu if "qemu" in args.runners else None
     s.morph_args = args.morph_args
-    s.morph = build_morph(args) if {"morph", "interp"} & set(args.runners) else None
+    s.morph, s.morph_src = None, "not measured"
+    if {"morph", "interp"} & set(args.runners):
+        s.morph, s.morph_src = build_morph(args, s.work)
     s.morph_desc = morph_description(s.morph)
     log("morph: %s (%s)" % (s.morph or "not available", s.morph_desc))
     s.kernels = build_kernels(s.work, args.workloads)
@@ -961,7 +1016,8 @@ def main():
         s.sysroot_riscv64 = ensure_sysroot("riscv64", args.sysroot_riscv64, pkgs, not args.no_fetch)
         if "native" in args.runners:
             s.sysroot_amd64 = ensure_sysroot("amd64", args.sysroot_amd64, pkgs, not args.no_fetch)
-        for pkg in pkgs + ["libc6"]:
+        binpkgs = sorted({w["binpkg"] for w in selected if w["kind"] == "debian"})
+        for pkg in binpkgs + ["libc6"]:
             s.debian_versions[pkg] = (deb_version("riscv64", pkg), deb_version("amd64", pkg))
     s.quick = args.quick
     for w in selected:
@@ -1025,7 +1081,10 @@ def main():
             if st == "ok":
                 good[r] = cmds[r]
         if good and not args.no_time:
-            res["samples"] = time_workload(s, w, good, checks, args, env)
+            res["samples"], failed = time_workload(s, w, good, checks, args, env)
+            for r, why in failed.items():
+                res["status"][r], res["detail"][r] = "fail", why
+                del good[r]
         for r in good:
             sm = res["samples"].get(r) or []
             if not sm:

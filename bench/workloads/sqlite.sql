@@ -15,7 +15,8 @@ FROM n;
 COMMIT;
 CREATE INDEX t_k ON t (k);
 SELECT count(*), sum(grp), sum(k), min(name), max(name) FROM t;
-SELECT grp, count(*), sum(k), printf('%.6f', avg(v)) FROM t GROUP BY grp ORDER BY sum(k) DESC LIMIT 5;
+SELECT grp, count(*), sum(k), printf('%.6f', avg(v)) FROM t
+    GROUP BY grp ORDER BY sum(k) DESC LIMIT 5;
 SELECT substr(name, 6, 2) AS p, count(*), max(k) FROM t GROUP BY p ORDER BY p LIMIT 5;
 SELECT count(*) FROM t a JOIN t b ON a.k = b.k AND a.id < b.id;
 SELECT sum(length(name) * grp) FROM t WHERE k BETWEEN 1000 AND 60000;
