@@ -195,10 +195,7 @@ static void gen_alu(struct x86_cg *cg, const struct ir_op *op)
 		x86_ra_set_out(cg, d, r);
 		return;
 	}
-	if (op->opc == IR_xor && bo.imm && bo.val == -1) {
-		op = NULL; /* becomes not */
-	}
-
+	bool is_not = op->opc == IR_xor && bo.imm && bo.val == -1;
 	int r, areg = -1;
 	if (a != d && a != b && load_direct(cg, a, ka)) {
 		/* a is not read again: load it straight into the result register */
@@ -207,7 +204,7 @@ static void gen_alu(struct x86_cg *cg, const struct ir_op *op)
 	} else {
 		areg = x86_ra_get(cg, a);
 		r = x86_ra_dest(cg, d, a, areg);
-		if (r != areg && op && op->opc == IR_add && !bo.mem && (!bo.imm || bo.val != 0)) {
+		if (r != areg && op->opc == IR_add && !bo.mem && (!bo.imm || bo.val != 0)) {
 			/* Three-operand add */
 			struct x86_mem m = bo.imm ? x86_m(areg, bo.val) : x86_mi(areg, bo.reg, 1, 0);
 			x86_lea(&cg->b, w, r, m);
@@ -217,7 +214,7 @@ static void gen_alu(struct x86_cg *cg, const struct ir_op *op)
 		if (r != areg)
 			x86_mov_rr(&cg->b, w, r, areg);
 	}
-	if (!op)
+	if (is_not)
 		x86_unary(&cg->b, X86_NOT, w, r);
 	else if (op->opc == IR_mul && bo.mem)
 		x86_imul_rm(&cg->b, w, r, bo.m);
@@ -1205,10 +1202,10 @@ static void gen_op(struct x86_cg *cg, const struct ir_op *op)
 }
 
 /*
- * A side-effect-free op whose result, a local, is never read (e.g. a mov
- * the next op overwrites): no code. Only for locals named in one basic
- * block: elsewhere a later write in program order may be on another path
- * (a branch skips it), and read_after[] is linear.
+ * A side-effect-free op whose result is never read (e.g. a mov the next op
+ * overwrites): no code. Locals only if named in one basic block: elsewhere
+ * a later write in program order may be on another path (a branch skips
+ * it), and read_after[] is linear.
  */
 static bool dead_result(const struct x86_cg *cg, const struct ir_op *op)
 {
@@ -1216,8 +1213,17 @@ static bool dead_result(const struct x86_cg *cg, const struct ir_op *op)
 	    op->nout != 1)
 		return false;
 	ir_temp d = (ir_temp)op->args[0];
-	return cg->ir->temps[d].kind == IR_TEMP_LOCAL && !cg->t[d].multi_bb &&
-	       cg->read_after[cg->op][0] == X86_NEVER;
+	if (cg->read_after[cg->op][0] != X86_NEVER)
+		return false;
+	if (cg->ir->temps[d].kind == IR_TEMP_LOCAL)
+		return !cg->t[d].multi_bb;
+	/*
+	 * A global overwritten before anything reads it and before env must be
+	 * exact (a fault, a call, the end of the block): e.g. lui + addi on one
+	 * register.
+	 */
+	return cg->ir->temps[d].kind == IR_TEMP_GLOBAL && cg->write_after[cg->op] != X86_NEVER &&
+	       cg->write_after[cg->op] < cg->sync_after[cg->op];
 }
 
 /*

@@ -37,13 +37,12 @@ void x86_ra_begin(struct x86_cg *cg)
 	const struct ir_ctx *ir = cg->ir;
 	unsigned bb = 0;
 	bool backward = false;
+	uint16_t next_sync = X86_NEVER;
 	static __thread int32_t label_at[IR_MAX_LABELS];
+	static __thread uint16_t next_write[IR_MAX_TEMPS];
 
-	for (unsigned i = 0; i < X86_NREGS; i++) {
+	for (unsigned i = 0; i < X86_NREGS; i++)
 		cg->reg_temp[i] = -1;
-		cg->reg_age[i] = 0;
-	}
-	cg->age = 1;
 	cg->locked = 0;
 	cg->nslots = 0;
 	for (unsigned t = 0; t < ir->ntemps; t++) {
@@ -80,18 +79,27 @@ void x86_ra_begin(struct x86_cg *cg)
 			bb++;
 	}
 	/*
-	 * Next reads, backwards: read_after[i][k] is the next op after i reading
-	 * the value argument k holds after op i (a later write kills it). Only a
-	 * heuristic for eviction and operand choice across branches.
+	 * Backwards: read_after[i][k] is the next op after i reading the value
+	 * argument k holds after op i (a later write kills it), write_after[i]
+	 * the next op writing op i's output, sync_after[i] the next op at which
+	 * env must hold every global. Linear order: exact inside a basic block.
 	 */
-	for (unsigned t = 0; t < ir->ntemps; t++)
+	for (unsigned t = 0; t < ir->ntemps; t++) {
 		cg->t[t].next_read = X86_NEVER;
+		next_write[t] = X86_NEVER;
+	}
 	for (unsigned i = ir->nops; i-- > 0;) {
 		const struct ir_op *op = &ir->ops[i];
 		unsigned n = op->nout + op->nin;
 
 		for (unsigned k = 0; k < n; k++)
 			cg->read_after[i][k] = cg->t[op->args[k]].next_read;
+		cg->write_after[i] = op->nout ? next_write[op->args[0]] : X86_NEVER;
+		cg->sync_after[i] = next_sync;
+		if (x86_syncs_globals(op))
+			next_sync = (uint16_t)i;
+		for (unsigned k = 0; k < op->nout; k++)
+			next_write[op->args[k]] = (uint16_t)i;
 		for (unsigned k = 0; k < op->nout; k++)
 			cg->t[op->args[k]].next_read = X86_NEVER;
 		for (unsigned k = op->nout; k < n; k++)
@@ -106,6 +114,25 @@ void x86_ra_begin(struct x86_cg *cg)
 		if (ir->temps[t].kind == IR_TEMP_GLOBAL ||
 		    (backward && ir->temps[t].kind == IR_TEMP_LOCAL && cg->t[t].multi_bb))
 			cg->t[t].last_use = UINT32_MAX;
+	}
+}
+
+bool x86_syncs_globals(const struct ir_op *op)
+{
+	unsigned f = ir_op_defs[op->opc].flags;
+
+	if (f & (IR_OPF_MEM | IR_OPF_BB_END))
+		return true;
+	switch (op->opc) {
+	case IR_ld_env:
+	case IR_st_env:
+		return true; /* may alias a global's env slot */
+	case IR_call:
+		return ir_helper_get((unsigned)op->args[op->nout + op->nin])->flags &
+		       (IR_HF_READS_GLOBALS | IR_HF_WRITES_GLOBALS | IR_HF_MAY_RAISE |
+			IR_HF_NORETURN);
+	default:
+		return false;
 	}
 }
 
@@ -163,7 +190,6 @@ static void attach(struct x86_cg *cg, ir_temp t, int reg)
 		cg->reg_temp[cg->t[t].reg] = -1;
 	cg->t[t].reg = (int8_t)reg;
 	cg->reg_temp[reg] = (int16_t)t;
-	cg->reg_age[reg] = cg->age++;
 	cg->locked |= (uint16_t)X86_RBIT(reg);
 }
 
@@ -222,7 +248,6 @@ int x86_ra_alloc(struct x86_cg *cg, unsigned avoid)
 	}
 	x86_ra_evict(cg, best);
 	cg->locked |= (uint16_t)X86_RBIT(best);
-	cg->reg_age[best] = cg->age++;
 	return best;
 }
 
@@ -232,7 +257,6 @@ int x86_ra_get(struct x86_cg *cg, ir_temp t)
 
 	if (x->reg >= 0) {
 		cg->locked |= (uint16_t)X86_RBIT(x->reg);
-		cg->reg_age[x->reg] = cg->age++;
 		return x->reg;
 	}
 	int r = x86_ra_alloc(cg, 0);

@@ -105,9 +105,10 @@ struct x86_cg {
 	 * the others (a branch may skip the write that seems to kill a value).
 	 */
 	uint16_t read_after[IR_MAX_OPS][IR_MAX_ARGS];
+	/* next op after op i that writes its output, and next op that syncs globals */
+	uint16_t write_after[IR_MAX_OPS];
+	uint16_t sync_after[IR_MAX_OPS];
 	int16_t reg_temp[X86_NREGS]; /* temp held by each host register, or -1 */
-	uint32_t reg_age[X86_NREGS];
-	uint32_t age;
 	uint16_t locked;             /* registers read or written by the current op */
 	unsigned nslots;
 
@@ -157,8 +158,11 @@ static inline unsigned x86_ra_read_after(const struct x86_cg *cg, unsigned k)
 {
 	return cg->read_after[cg->op][k];
 }
+/** x86_syncs_globals() - whether env must hold every global at @op (exits, faults, calls). */
+bool x86_syncs_globals(const struct ir_op *op);
 /** x86_ra_dies() - true if temp @t is not needed after the current op. */
 bool x86_ra_dies(const struct x86_cg *cg, ir_temp t);
+/** x86_ra_store() - write @t's dirty register copy to its home. */
 void x86_ra_store(struct x86_cg *cg, ir_temp t);
 /** x86_ra_sync_globals() - write back every dirty global (values stay cached). */
 void x86_ra_sync_globals(struct x86_cg *cg);
@@ -175,9 +179,15 @@ void x86_ra_evict(struct x86_cg *cg, int reg);
  * current op (call before reading its inputs).
  */
 void x86_ra_reserve(struct x86_cg *cg, unsigned mask);
-/** x86_ra_env_write() - env bytes [off, off+size) are written by st_env: drop aliasing globals. */
+/**
+ * x86_ra_env_access() - env bytes [off, off+size) are read or written by
+ * ld_env/st_env: write back cached globals overlapping them (and on a
+ * write, drop their copies).
+ */
 void x86_ra_env_access(struct x86_cg *cg, uint32_t off, unsigned size, bool write);
+/** x86_ra_home() - the memory operand of @t's home (allocates a local's frame slot). */
 struct x86_mem x86_ra_home(struct x86_cg *cg, ir_temp t);
+/** x86_temp_width() - 32 or 64, from the temp's type. */
 unsigned x86_temp_width(const struct x86_cg *cg, ir_temp t);
 static inline bool x86_is_const(const struct x86_cg *cg, ir_temp t)
 {
@@ -195,10 +205,11 @@ extern bool x86_gmask_inverted;
 extern const uint8_t *x86_epilogue;
 /** x86_emit_exit() - leave to the exec loop returning @ret (a tb pointer | TB_EXIT_*). */
 void x86_emit_exit(struct x86_cg *cg, uintptr_t ret);
+/** x86_emit_goto_tb() - patchable jump of chaining @slot, then its exit stub. */
 void x86_emit_goto_tb(struct x86_cg *cg, unsigned slot, uint64_t pc);
 /** x86_emit_goto_tb_stub() - the unchained exit of @slot: store @pc, return tb | slot. */
 void x86_emit_goto_tb_stub(struct x86_cg *cg, unsigned slot, uint64_t pc);
-/** x86_align_rel32() - pad so the rel32 after @opcode_len bytes is 4-byte aligned. */
+/** x86_align_rel32() - pad so the rel32 after @opcode_len bytes stays in one cache line. */
 void x86_align_rel32(struct x86_cg *cg, unsigned opcode_len);
 /** x86_emit_lookup_and_goto() - jump cache probe; @pc_reg holds the new pc, or -1 (in env). */
 void x86_emit_lookup_and_goto(struct x86_cg *cg, int pc_reg);
@@ -209,6 +220,7 @@ static inline size_t x86_rx_target(const struct x86_cg *cg, const void *rx)
 }
 
 /* ---- dump.c ---- */
+/** x86_dump_code() - capstone disassembly of @tb's code to @f, by guest instruction. */
 void x86_dump_code(struct tb *tb, void *f);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "morph/linux-user.h"
+#include "morph/machine.h"
 #include "morph/tools.h"
 
 #define MORPH_VERSION "0.1.0"
@@ -16,6 +17,7 @@ static void usage(FILE *f)
 		"\n"
 		"commands:\n"
 		"  run [options] PROGRAM [ARGS...]   run a Linux guest program (user mode)\n"
+		"  system [options]                  emulate a whole machine (firmware, kernel)\n"
 		"  disas [options] FILE              disassemble a guest ELF file\n"
 		"  version                           print the version\n"
 		"  help                              this text\n"
@@ -33,6 +35,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "run"))
 		return lx_cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "system"))
+		return system_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "disas"))
 		return tool_cmd_disas(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -7,11 +7,14 @@
 
 #include "morph/frontend.h"
 #include "frontends/riscv/rv-gen.h"
+#include "frontends/riscv/rv-sys.h"
 
 extern const struct linux_abi rv64_linux_abi; /* linux-abi.c */
 
 #define X(n) {"x" #n, offsetof(struct rv_cpu, x[n]), IR_I64}
 #define F(n) {"f" #n, offsetof(struct rv_cpu, f[n]), IR_I64}
+/* the low half of x[n]: this host is little-endian */
+#define W(n) {"x" #n, offsetof(struct rv_cpu, x[n]), IR_I32}
 
 /* Indexed by RV_G_X(n) / RV_G_F(n); entry 0 (x0) is never referenced. */
 static const struct ir_global_desc rv_globals[RV_NGLOBALS] = {
@@ -23,18 +26,25 @@ static const struct ir_global_desc rv_globals[RV_NGLOBALS] = {
 	F(8), F(9), F(10), F(11), F(12), F(13), F(14), F(15),
 	F(16), F(17), F(18), F(19), F(20), F(21), F(22), F(23),
 	F(24), F(25), F(26), F(27), F(28), F(29), F(30), F(31),
+	W(0), W(1), W(2), W(3), W(4), W(5), W(6), W(7),
+	W(8), W(9), W(10), W(11), W(12), W(13), W(14), W(15),
+	W(16), W(17), W(18), W(19), W(20), W(21), W(22), W(23),
+	W(24), W(25), W(26), W(27), W(28), W(29), W(30), W(31),
 };
 
 #undef X
 #undef F
+#undef W
 
-_Static_assert(RV_G_F(31) + 1 == RV_NGLOBALS, "global table layout");
+_Static_assert(RV_G_X32(31) + 1 == RV_NGLOBALS, "global table layout");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "RV32 views need a little-endian host");
 _Static_assert(offsetof(struct rv_cpu, c) == 0, "struct cpu must come first");
 
 static void rv_init(void)
 {
 	rv_helpers_register();
 	rv_fp_helpers_register();
+	rv_sys_helpers_register();
 }
 
 #define MISA(c) (1u << ((c) - 'A'))
@@ -65,6 +75,7 @@ static void rv_dump_state(struct cpu *c, FILE *f)
 			i % 4 == 3 ? "\n" : "  ");
 	fprintf(f, "fflags %02x frm %u reservation %016llx\n", cpu->fflags, cpu->frm,
 		(unsigned long long)cpu->load_res);
+	rv_sys_dump_state(c, f);
 }
 
 const struct morph_arch rv64_arch = {
@@ -83,4 +94,10 @@ const struct morph_arch rv64_arch = {
 	.disas = rv_disas,
 	.dump_state = rv_dump_state,
 	.linux_abi = &rv64_linux_abi,
+	.mode_name = rv_mode_name,
+	.tlb_fill = rv_tlb_fill,
+	.fetch_mmu_idx = rv_fetch_mmu_idx,
+	.do_exception = rv_do_exception,
+	.exec_interrupt = rv_exec_interrupt,
+	.cpu_has_work = rv_cpu_has_work,
 };

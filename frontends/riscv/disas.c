@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "frontends/riscv/rv-gen.h"
+#include "rvp-decode.h"
 
 static const char *const gpr_names[32] = {
 	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",
@@ -133,7 +134,6 @@ unsigned rv_disas(char *buf, size_t bufsz, uint64_t pc, const uint8_t *code, siz
 	uint32_t insn;
 	unsigned len = 2;
 
-	(void)flags;
 	if (avail < 2)
 		return 0;
 	insn = (uint32_t)code[0] | (uint32_t)code[1] << 8;
@@ -143,7 +143,18 @@ unsigned rv_disas(char *buf, size_t bufsz, uint64_t pc, const uint8_t *code, siz
 		insn |= (uint32_t)code[2] << 16 | (uint32_t)code[3] << 24;
 		len = 4;
 	}
+	if ((flags & RV_TBF_RV32) && rv_disas_rv32(buf, bufsz, insn, len, fmt_operand, &pc))
+		return len;
 	id = len == 4 ? rv_decode32(insn, &a) : rv_decode16(insn, &a);
+	if (id == RV_INSN_ILLEGAL && len == 4 && (flags & RV_TBF_SYS)) {
+		/* system mode: the privileged instructions */
+		struct rvp_args pa;
+		enum rvp_insn pid = rvp_decode32(insn, &pa);
+		if (pid != RVP_INSN_ILLEGAL) {
+			rvp_disas_format(buf, bufsz, pid, &pa, fmt_operand, &pc);
+			return len;
+		}
+	}
 	if (id == RV_INSN_ILLEGAL) {
 		if (len == 4)
 			snprintf(buf, bufsz, ".4byte 0x%x", insn);

@@ -13,6 +13,7 @@
 
 void rv_raise_illegal(struct rv_cpu *cpu)
 {
+	cpu->c.fault_addr = 0; /* system mode: mtval (the instruction bits are not known here) */
 	cpu_loop_exit(&cpu->c, EXCP_ILLEGAL);
 }
 
@@ -23,6 +24,17 @@ void helper_rv_illegal(struct rv_cpu *env)
 
 void helper_rv_fetch_fault(struct rv_cpu *env, uint64_t addr)
 {
+	if (env->c.softmmu) {
+		/* The walk raises the page or access fault (mtval = addr)... */
+		unsigned idx = env->c.arch->fetch_mmu_idx(env->c.tb_flags);
+		env->c.arch->tlb_fill(&env->c, addr, 1, MMU_FETCH, idx, false);
+		/*
+		 * ... unless the page became executable since this TB was made:
+		 * forget it (the TB lookup compares the second page) and go on.
+		 */
+		tlb_flush_page(&env->c, addr);
+		cpu_loop_exit(&env->c, EXCP_INTERRUPT);
+	}
 	env->c.fault_addr = addr;
 	env->c.fault_is_write = 0;
 	cpu_loop_exit(&env->c, EXCP_SEGV);

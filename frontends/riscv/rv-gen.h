@@ -62,6 +62,32 @@ bool gen_raise(struct rv_ctx *ctx, unsigned hid);
 /** gen_exit_next() - store the next pc and exit to the loop (state changed). */
 void gen_exit_next(struct rv_ctx *ctx);
 
+/* ---- System mode (trans-priv.c) */
+
+/** rv_translate_priv() - translate @insn if it is a privileged instruction (insn32-priv.decode). */
+bool rv_translate_priv(struct rv_ctx *ctx, uint32_t insn);
+/**
+ * gen_csr_sys() - a CSR access in system mode: csrrw (@op 0), csrrs (1) or
+ * csrrc (2) of @src into CSR a->csr, writing only if @write; false if illegal.
+ */
+bool gen_csr_sys(struct rv_ctx *ctx, const struct rv_args *a, unsigned op, ir_temp src,
+		 bool write);
+/* ---- RV32 (trans-rv32.c) */
+
+/**
+ * rv_translate_rv32() - translate @insn (ctx->len bytes) if it is one of the
+ * RV32-only encodings (*@decoded); false if not or refused.
+ */
+bool rv_translate_rv32(struct rv_ctx *ctx, uint32_t insn, bool *decoded);
+/** rv_disas_rv32() - disassemble an RV32-only encoding: its length, 0 if it is not one. */
+unsigned rv_disas_rv32(char *buf, size_t bufsz, uint32_t insn, unsigned len,
+		       size_t (*fmt)(char *, size_t, const char *, int64_t, void *), void *opaque);
+
+/** gen_illegal_sys() - raise an illegal instruction exception with mtval = the instruction. */
+void gen_illegal_sys(struct rv_ctx *ctx);
+/** gen_mark_fs_dirty() - before the first FP instruction of a TB with mstatus.FS clean. */
+void gen_mark_fs_dirty(struct rv_ctx *ctx);
+
 /* rd = rs1 OP rs2 / rd = rs1 OP imm, in target-long width */
 bool gen_arith(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc);
 bool gen_arith_imm(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc);

@@ -11,6 +11,9 @@
 
 #include "frontends/riscv/rv-gen.h"
 
+#define HELPER_LIST "frontends/riscv/helpers-sys.def"
+#include "morph/helper-def.h"
+
 #define RV_AQ 2 /* aqrl field: bit 26 of the instruction */
 #define RV_RL 1 /* bit 25 */
 
@@ -28,16 +31,41 @@ static void gen_acquire(struct rv_ctx *ctx, const struct rv_args *a)
 		ir_mb(ctx->ir, IR_MB_FULL);
 }
 
+/* RV32 has the .w forms only */
+static bool width_ok(const struct rv_ctx *ctx, uint32_t mo)
+{
+	return !rv_ctx_is32(ctx) || (mo & IR_MO_SIZE) == IR_MO_32;
+}
+
+/*
+ * The reservation lives in 64-bit fields; an RV32 TB keeps 32-bit values in
+ * their low halves (little-endian host), which is all it compares.
+ */
+static void st_res(struct rv_ctx *ctx, ir_temp v, size_t off)
+{
+	ir_st_env(ctx->ir, ctx->tl, v, (uint32_t)off, rv_ctx_is32(ctx) ? IR_MO_32 : IR_MO_64);
+}
+
+static void ld_res(struct rv_ctx *ctx, ir_temp d, size_t off)
+{
+	ir_ld_env(ctx->ir, ctx->tl, d, (uint32_t)off, rv_ctx_is32(ctx) ? IR_MO_32 : IR_MO_64);
+}
+
 static bool gen_lr(struct rv_ctx *ctx, const struct rv_args *a, uint32_t mo)
 {
-	ir_temp addr = rv_tmp(ctx), val = rv_tmp(ctx);
+	ir_temp addr, val;
+
+	if (!width_ok(ctx, mo))
+		return false;
+	addr = rv_tmp(ctx);
+	val = rv_tmp(ctx);
 
 	ir_mov(ctx->ir, ctx->tl, addr, rv_gpr(ctx, a->rs1));
 	gen_release(ctx, a);
 	ir_ld(ctx->ir, ctx->tl, val, addr, gen_memop(ctx, mo | IR_MO_ALIGN));
 	gen_acquire(ctx, a);
-	ir_st_env(ctx->ir, IR_I64, addr, offsetof(struct rv_cpu, load_res), IR_MO_64);
-	ir_st_env(ctx->ir, IR_I64, val, offsetof(struct rv_cpu, load_val), IR_MO_64);
+	st_res(ctx, addr, offsetof(struct rv_cpu, load_res));
+	st_res(ctx, val, offsetof(struct rv_cpu, load_val));
 	gen_set_gpr(ctx, a->rd, val);
 	return true;
 }
@@ -45,16 +73,39 @@ static bool gen_lr(struct rv_ctx *ctx, const struct rv_args *a, uint32_t mo)
 static bool gen_sc(struct rv_ctx *ctx, const struct rv_args *a, uint32_t mo)
 {
 	struct ir_ctx *ir = ctx->ir;
-	ir_temp addr = rv_tmp(ctx), res = rv_tmp(ctx), val = rv_tmp(ctx);
-	ir_temp old = rv_tmp(ctx), fail = rv_tmp(ctx);
-	unsigned l_fail = ir_new_label(ir), l_done = ir_new_label(ir);
+	ir_temp addr, res, val, old, fail;
+	unsigned l_fail, l_done;
+
+	if (!width_ok(ctx, mo))
+		return false;
+	addr = rv_tmp(ctx);
+	res = rv_tmp(ctx);
+	val = rv_tmp(ctx);
+	old = rv_tmp(ctx);
+	fail = rv_tmp(ctx);
+	l_fail = ir_new_label(ir);
+	l_done = ir_new_label(ir);
 
 	ir_mov(ir, ctx->tl, addr, rv_gpr(ctx, a->rs1));
+	if (ctx->flags & RV_TBF_SYS) {
+		/* System mode: misaligned traps even when the reservation fails */
+		unsigned l_ok = ir_new_label(ir);
+		ir_temp lo = rv_tmp(ctx);
+		ir_op2i(ir, IR_and, ctx->tl, lo, addr, (1u << (mo & IR_MO_SIZE)) - 1);
+		ir_brcond(ir, ctx->tl, IR_COND_EQ, lo, rv_imm(ctx, 0), l_ok);
+		ir_temp a64 = addr;
+		if (ctx->tl == IR_I32) {
+			a64 = ir_new_temp(ir, IR_I64);
+			ir_op1(ir, IR_extu_i32_i64, IR_I64, a64, addr);
+		}
+		gen_helper1(ctx, hid_rv_misaligned_store, a64);
+		ir_set_label(ir, l_ok);
+	}
 	gen_release(ctx, a);
-	ir_ld_env(ir, IR_I64, res, offsetof(struct rv_cpu, load_res), IR_MO_64);
+	ld_res(ctx, res, offsetof(struct rv_cpu, load_res));
 	ir_brcond(ir, ctx->tl, IR_COND_NE, addr, res, l_fail);
 	/* lr stored the value sign-extended, as the cmpxchg returns it */
-	ir_ld_env(ir, IR_I64, val, offsetof(struct rv_cpu, load_val), IR_MO_64);
+	ld_res(ctx, val, offsetof(struct rv_cpu, load_val));
 	ir_cmpxchg(ir, ctx->tl, old, addr, val, rv_gpr(ctx, a->rs2),
 		   gen_memop(ctx, mo | IR_MO_ALIGN));
 	ir_setcond(ir, ctx->tl, IR_COND_NE, fail, old, val);
@@ -62,7 +113,7 @@ static bool gen_sc(struct rv_ctx *ctx, const struct rv_args *a, uint32_t mo)
 	ir_set_label(ir, l_fail);
 	ir_movi(ir, ctx->tl, fail, 1);
 	ir_set_label(ir, l_done);
-	ir_st_env(ir, IR_I64, rv_imm(ctx, -1), offsetof(struct rv_cpu, load_res), IR_MO_64);
+	st_res(ctx, rv_imm(ctx, -1), offsetof(struct rv_cpu, load_res));
 	gen_acquire(ctx, a);
 	gen_set_gpr(ctx, a->rd, fail);
 	return true;
@@ -70,9 +121,13 @@ static bool gen_sc(struct rv_ctx *ctx, const struct rv_args *a, uint32_t mo)
 
 static bool gen_amo(struct rv_ctx *ctx, const struct rv_args *a, enum ir_rmw op, uint32_t mo)
 {
-	ir_temp old = rv_tmp(ctx), b = rv_gpr(ctx, a->rs2);
+	ir_temp old, b;
 
-	if ((mo & IR_MO_SIZE) == IR_MO_32) {
+	if (!width_ok(ctx, mo))
+		return false;
+	old = rv_tmp(ctx);
+	b = rv_gpr(ctx, a->rs2);
+	if ((mo & IR_MO_SIZE) == IR_MO_32 && !rv_ctx_is32(ctx)) {
 		/*
 		 * The word operand sign-extended like the loaded old value: then
 		 * signed and unsigned 32-bit comparisons come out right at any width.

@@ -8,7 +8,11 @@
 
 static bool gen_shadd(struct rv_ctx *ctx, const struct rv_args *a, unsigned sh, bool uw)
 {
-	ir_temp t = rv_tmp(ctx);
+	ir_temp t;
+
+	if (uw && rv_ctx_is32(ctx))
+		return false; /* the .uw forms are RV64 only */
+	t = rv_tmp(ctx);
 
 	ir_mov(ctx->ir, ctx->tl, t, rv_gpr(ctx, a->rs1));
 	if (uw)
@@ -21,9 +25,12 @@ static bool gen_shadd(struct rv_ctx *ctx, const struct rv_args *a, unsigned sh, 
 
 static bool gen_slli_uw(struct rv_ctx *ctx, const struct rv_args *a, int unused)
 {
-	ir_temp t = rv_tmp(ctx);
+	ir_temp t;
 
 	(void)unused;
+	if (rv_ctx_is32(ctx))
+		return false;
+	t = rv_tmp(ctx);
 	ir_op1(ctx->ir, IR_ext32u, IR_I64, t, rv_gpr(ctx, a->rs1));
 	ir_op2i(ctx->ir, IR_shl, ctx->tl, rv_dest(ctx, a->rd), t, (uint64_t)a->shamt);
 	return true;
@@ -53,8 +60,22 @@ static bool gen_orc_b(struct rv_ctx *ctx, const struct rv_args *a, int unused)
 	ir_temp x = rv_gpr(ctx, a->rs1);
 
 	(void)unused;
+	if (rv_ctx_is32(ctx)) {
+		/* the i64 helper on the zero-extended word; the low word is the result */
+		ir_temp x64 = ir_new_temp(ctx->ir, IR_I64), r64 = ir_new_temp(ctx->ir, IR_I64);
+		ir_op1(ctx->ir, IR_extu_i32_i64, IR_I64, x64, x);
+		ir_call(ctx->ir, hid_rv_orc_b, r64, 1, &x64);
+		ir_op1(ctx->ir, IR_extrl_i64_i32, IR_I32, rv_dest(ctx, a->rd), r64);
+		return true;
+	}
 	ir_call(ctx->ir, hid_rv_orc_b, rv_dest(ctx, a->rd), 1, &x);
 	return true;
+}
+
+/* An RV64 encoding that RV32 does not have (RV32's own are in insn-rv32.decode) */
+static bool gen_unary64(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
+{
+	return !rv_ctx_is32(ctx) && gen_unary(ctx, a, opc);
 }
 
 /* rd = rs1 OP imm (rori uses the shamt field) */
@@ -66,7 +87,12 @@ static bool gen_rot_imm(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc
 /* clzw/ctzw/cpopw: the i32 op of the low word, zero-extended (results are 0..32) */
 static bool gen_count_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
 {
-	ir_temp lo = ir_new_temp(ctx->ir, IR_I32), t = ir_new_temp(ctx->ir, IR_I32);
+	ir_temp lo, t;
+
+	if (rv_ctx_is32(ctx))
+		return false;
+	lo = ir_new_temp(ctx->ir, IR_I32);
+	t = ir_new_temp(ctx->ir, IR_I32);
 
 	ir_op1(ctx->ir, IR_extrl_i64_i32, IR_I32, lo, rv_gpr(ctx, a->rs1));
 	ir_op1(ctx->ir, opc, IR_I32, t, lo);
@@ -89,7 +115,7 @@ RV_TRANS(min, gen_minmax, IR_COND_LT)
 RV_TRANS(minu, gen_minmax, IR_COND_LTU)
 RV_TRANS(sext_b, gen_unary, IR_ext8s)
 RV_TRANS(sext_h, gen_unary, IR_ext16s)
-RV_TRANS(zext_h, gen_unary, IR_ext16u)
+RV_TRANS(zext_h, gen_unary64, IR_ext16u)
 RV_TRANS(rol, gen_arith, IR_rotl)
 RV_TRANS(ror, gen_arith, IR_rotr)
 RV_TRANS(rori, gen_rot_imm, IR_rotr)
@@ -97,7 +123,7 @@ RV_TRANS(rolw, gen_arith_w, IR_rotl)
 RV_TRANS(rorw, gen_arith_w, IR_rotr)
 RV_TRANS(roriw, gen_shift_imm_w, IR_rotr)
 RV_TRANS(orc_b, gen_orc_b, 0)
-RV_TRANS(rev8, gen_unary, IR_bswap)
+RV_TRANS(rev8, gen_unary64, IR_bswap)
 
 /* ---- Zbs: the bit index is rs2 (or shamt) modulo XLEN */
 
@@ -125,6 +151,8 @@ static bool gen_bit_reg(struct rv_ctx *ctx, const struct rv_args *a, enum bit_op
 
 static bool gen_bit_imm(struct rv_ctx *ctx, const struct rv_args *a, enum bit_op op)
 {
+	if (rv_ctx_is32(ctx) && a->shamt >= 32)
+		return false;
 	return gen_bit(ctx, a, op, rv_imm(ctx, a->shamt));
 }
 

@@ -16,10 +16,17 @@
 #define SIGN_S 0x80000000ull
 #define SIGN_D 0x8000000000000000ull
 
-/* FP instructions are illegal while mstatus.FS is Off (system mode). */
-static bool fp_enabled(const struct rv_ctx *ctx)
+/*
+ * FP instructions are illegal while mstatus.FS is Off (system mode). While
+ * it is Initial or Clean, the first one of a TB makes it Dirty (3.1.6.6
+ * allows setting Dirty for instructions that change nothing).
+ */
+static bool fp_enabled(struct rv_ctx *ctx)
 {
-	return !(ctx->flags & RV_TBF_FS_OFF);
+	if (ctx->flags & RV_TBF_FS_OFF)
+		return false;
+	gen_mark_fs_dirty(ctx);
+	return true;
 }
 
 static bool is_rv32(const struct rv_ctx *ctx)

@@ -23,7 +23,7 @@ bool trans_auipc(struct rv_ctx *ctx, const struct rv_args *a)
 bool trans_jal(struct rv_ctx *ctx, const struct rv_args *a)
 {
 	gen_set_gpr(ctx, a->rd, rv_imm(ctx, (int64_t)ctx->next_pc));
-	ir_goto_tb(ctx->ir, 0, ctx->pc + (uint64_t)a->imm);
+	ir_goto_tb(ctx->ir, 0, rv_pc(ctx, ctx->pc + (uint64_t)a->imm));
 	ctx->ended = true;
 	return true;
 }
@@ -49,7 +49,7 @@ static bool gen_branch(struct rv_ctx *ctx, const struct rv_args *a, enum ir_cond
 	ir_brcond(ctx->ir, ctx->tl, cond, rv_gpr(ctx, a->rs1), rv_gpr(ctx, a->rs2), taken);
 	ir_goto_tb(ctx->ir, 1, ctx->next_pc);
 	ir_set_label(ctx->ir, taken);
-	ir_goto_tb(ctx->ir, 0, ctx->pc + (uint64_t)a->imm);
+	ir_goto_tb(ctx->ir, 0, rv_pc(ctx, ctx->pc + (uint64_t)a->imm));
 	ctx->ended = true;
 	return true;
 }
@@ -63,8 +63,20 @@ RV_TRANS(bgeu, gen_branch, IR_COND_GEU)
 
 /* ---- Loads and stores: little-endian, misaligned allowed in user mode */
 
+/* RV32 has no ld, lwu, sd */
+static bool rv32_memop_ok(const struct rv_ctx *ctx, uint32_t mo, bool load)
+{
+	unsigned size = mo & IR_MO_SIZE;
+
+	if (!rv_ctx_is32(ctx))
+		return true;
+	return size < IR_MO_32 || (size == IR_MO_32 && (!load || (mo & IR_MO_SIGN)));
+}
+
 static bool gen_load(struct rv_ctx *ctx, const struct rv_args *a, uint32_t mo)
 {
+	if (!rv32_memop_ok(ctx, mo, true))
+		return false;
 	ir_ld(ctx->ir, ctx->tl, rv_dest(ctx, a->rd), gen_addr(ctx, a->rs1, a->imm),
 	      gen_memop(ctx, mo));
 	return true;
@@ -72,6 +84,8 @@ static bool gen_load(struct rv_ctx *ctx, const struct rv_args *a, uint32_t mo)
 
 static bool gen_store(struct rv_ctx *ctx, const struct rv_args *a, uint32_t mo)
 {
+	if (!rv32_memop_ok(ctx, mo, false))
+		return false;
 	ir_st(ctx->ir, ctx->tl, rv_gpr(ctx, a->rs2), gen_addr(ctx, a->rs1, a->imm),
 	      gen_memop(ctx, mo));
 	return true;

@@ -44,7 +44,12 @@ bool trans_fence(struct rv_ctx *ctx, const struct rv_args *a)
  */
 bool trans_fence_i(struct rv_ctx *ctx, const struct rv_args *a)
 {
-	gen_helper0(ctx, hid_rv_fence_i);
+	/*
+	 * System mode watches stores to pages holding code (softmmu.c): the TBs
+	 * they made stale are gone already; only this TB's rest may be, so leave.
+	 */
+	if (!(ctx->flags & RV_TBF_SYS))
+		gen_helper0(ctx, hid_rv_fence_i);
 	ir_set_pci(ctx->ir, ctx->tl, ctx->next_pc);
 	ir_exit_tb(ctx->ir, IR_EXIT_NORMAL);
 	ctx->ended = true;
@@ -86,9 +91,13 @@ static bool gen_csr(struct rv_ctx *ctx, const struct rv_args *a, enum csr_op op,
 	unsigned csr = (unsigned)a->csr;
 	enum csr_class cls = csr_class_of(ctx, csr);
 	bool write = op == CSR_W || !zero_src;
-	ir_temp num = ir_const(ir, IR_I32, csr), args[2];
-	ir_temp old = rv_tmp(ctx), nv;
+	ir_temp num, args[2];
+	ir_temp old, nv;
 
+	if (ctx->flags & RV_TBF_SYS)
+		return gen_csr_sys(ctx, a, op, src, write);
+	num = ir_const(ir, IR_I32, csr);
+	old = rv_tmp(ctx);
 	if (cls == CSR_NONE || (write && (csr >> 10) == 3))
 		return false;
 	if (cls == CSR_COUNTER) {

@@ -17,14 +17,24 @@
 
 /* ---- Register access (rv-translate.h) */
 
+static unsigned gpr_global(const struct rv_ctx *ctx, unsigned n)
+{
+	return ctx->tl == IR_I32 ? RV_G_X32(n) : RV_G_X(n);
+}
+
 ir_temp rv_gpr(struct rv_ctx *ctx, unsigned n)
 {
-	return n ? ir_global(ctx->ir, RV_G_X(n)) : ir_const(ctx->ir, ctx->tl, 0);
+	return n ? ir_global(ctx->ir, gpr_global(ctx, n)) : ir_const(ctx->ir, ctx->tl, 0);
 }
 
 ir_temp rv_dest(struct rv_ctx *ctx, unsigned n)
 {
-	return n ? ir_global(ctx->ir, RV_G_X(n)) : ir_new_temp(ctx->ir, ctx->tl);
+	return n ? ir_global(ctx->ir, gpr_global(ctx, n)) : ir_new_temp(ctx->ir, ctx->tl);
+}
+
+uint64_t rv_pc(const struct rv_ctx *ctx, uint64_t pc)
+{
+	return ctx->tl == IR_I32 ? (uint32_t)pc : pc;
 }
 
 ir_temp rv_fpr(struct rv_ctx *ctx, unsigned n)
@@ -52,9 +62,11 @@ void gen_set_gpr(struct rv_ctx *ctx, unsigned rd, ir_temp v)
 
 uint32_t gen_memop(struct rv_ctx *ctx, uint32_t mo)
 {
-	/* One address space in user mode; system mode will index by privilege. */
-	(void)ctx;
-	return mo | IR_MO_MMU(0);
+	/* One address space in user mode (flags 0); system mode: the mode's MMU index */
+	mo |= IR_MO_MMU((ctx->flags & RV_TBF_MMU_MASK) >> RV_TBF_MMU_SHIFT);
+	if ((ctx->flags & RV_TBF_SYS) && ctx->cpu->trap_misaligned)
+		mo |= IR_MO_ALIGN;
+	return mo;
 }
 
 ir_temp gen_addr(struct rv_ctx *ctx, unsigned rs1, int64_t imm)
@@ -107,6 +119,8 @@ bool gen_arith_imm(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
 
 bool gen_shift_imm(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
 {
+	if (rv_ctx_is32(ctx) && a->shamt >= 32)
+		return false; /* shamt[5] set: reserved on RV32 */
 	ir_op2i(ctx->ir, opc, ctx->tl, rv_dest(ctx, a->rd), rv_gpr(ctx, a->rs1),
 		(uint64_t)a->shamt);
 	return true;
@@ -161,6 +175,8 @@ static void op_w64(struct rv_ctx *ctx, enum ir_opc opc, unsigned rd, ir_temp x, 
 
 bool gen_arith_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
 {
+	if (rv_ctx_is32(ctx))
+		return false; /* RV64 only */
 	/* not sllw: it shifts by rs2 mod 32, an i64 shl by rs2 mod 64 */
 	if (opc != IR_shl && low_word_op(opc))
 		op_w64(ctx, opc, a->rd, rv_gpr(ctx, a->rs1), rv_gpr(ctx, a->rs2));
@@ -171,6 +187,8 @@ bool gen_arith_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
 
 bool gen_arith_imm_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
 {
+	if (rv_ctx_is32(ctx))
+		return false; /* RV64 only */
 	if (low_word_op(opc)) {
 		op_w64(ctx, opc, a->rd, rv_gpr(ctx, a->rs1), rv_imm(ctx, a->imm));
 		return true;
@@ -182,6 +200,8 @@ bool gen_arith_imm_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc op
 
 bool gen_shift_imm_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
 {
+	if (rv_ctx_is32(ctx))
+		return false; /* RV64 only */
 	/* shamt < 32 here: an i64 shl has the right low word */
 	if (low_word_op(opc)) {
 		op_w64(ctx, opc, a->rd, rv_gpr(ctx, a->rs1), rv_imm(ctx, a->shamt));
@@ -194,7 +214,11 @@ bool gen_shift_imm_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc op
 
 bool gen_unary_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
 {
-	ir_temp t = ir_new_temp(ctx->ir, IR_I32);
+	ir_temp t;
+
+	if (rv_ctx_is32(ctx))
+		return false; /* RV64 only */
+	t = ir_new_temp(ctx->ir, IR_I32);
 
 	ir_op1(ctx->ir, opc, IR_I32, t, gpr_lo32(ctx, a->rs1));
 	set_gpr_w(ctx, a->rd, t);
@@ -241,7 +265,7 @@ struct translate_result rv_translate(struct cpu *cpu, struct ir_ctx *ir, uint64_
 		.ir = ir,
 		.cpu = (struct rv_cpu *)cpu,
 		.flags = flags,
-		.tl = IR_I64,
+		.tl = (flags & RV_TBF_RV32) ? IR_I32 : IR_I64,
 	};
 	struct translate_result res = {0, 0};
 	const uint64_t page = pc & RV_PAGE_MASK;
@@ -294,11 +318,26 @@ struct translate_result rv_translate(struct cpu *cpu, struct ir_ctx *ir, uint64_
 
 		id = ctx.len == 4 ? rv_decode32(insn, &args) : rv_decode16(insn, &args);
 		unsigned nops = ir->nops;
-		if (id == RV_INSN_ILLEGAL || !rv_dispatch(&ctx, id, &args)) {
+		bool fs_marked = ctx.fs_marked, ok = false, rv32_form = false;
+		if (flags & RV_TBF_RV32)
+			ok = rv_translate_rv32(&ctx, insn, &rv32_form);
+		if (rv32_form)
+			id = RV_INSN_COUNT; /* decoded, refused: no privileged table */
+		else
+			ok = id != RV_INSN_ILLEGAL && rv_dispatch(&ctx, id, &args);
+		if (!ok) {
 			/* Drop what a trans function emitted before refusing. */
 			ir->nops = nops;
 			ctx.ended = false;
-			gen_raise(&ctx, hid_rv_illegal);
+			ctx.fs_marked = fs_marked;
+			if (!(flags & RV_TBF_SYS)) {
+				gen_raise(&ctx, hid_rv_illegal);
+			} else if (id != RV_INSN_ILLEGAL || ctx.len != 4 ||
+				   !rv_translate_priv(&ctx, insn)) {
+				ir->nops = nops;
+				ctx.ended = false;
+				gen_illegal_sys(&ctx);
+			}
 		}
 		res.ninsns++;
 		res.size = (uint32_t)(ctx.next_pc - pc);

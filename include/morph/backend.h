@@ -15,6 +15,13 @@
 struct backend {
 	const char *name;
 
+	/*
+	 * true if compiled guest memory ops go through the softMMU TLB when
+	 * cpu->softmmu (system mode); softmmu_attach() falls back to the
+	 * interpreter for a backend that cannot.
+	 */
+	bool softmmu;
+
 	/**
 	 * has_op() - true if the backend implements optional op @opc for type @t;
 	 * the core expands optional ops it lacks (ir_lower()) before compile().

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "morph/softmmu.h"
+
 struct morph_arch;
 struct tb;
 struct guest_space;
@@ -40,6 +42,13 @@ struct cpu {
 	uint32_t tb_flags;           /* mode bits of the current TB, frontend-defined */
 	uintptr_t guest_base;        /* user mode: host address of guest address 0 */
 	uint64_t guest_mask;         /* user mode: guest addresses are ANDed with this */
+	/*
+	 * System mode: non-zero when an interrupt may be pending; the exec loop
+	 * then calls arch->exec_interrupt() at the next TB boundary. Set by the
+	 * frontend (interrupt lines, CSR writes), from any thread.
+	 */
+	volatile uint32_t interrupt_request;
+	bool softmmu;                /* system mode: guest memory through the softMMU (mmu) */
 
 	int exception;               /* EXCP_* or frontend's, set before longjmp to the loop */
 	uint64_t fault_addr;         /* guest virtual address of the last memory fault */
@@ -55,6 +64,8 @@ struct cpu {
 	bool in_guest_code;          /* the hart is executing a TB (for host signal handling) */
 	uint64_t icount;             /* retired instructions (approximate: TB granularity) */
 	uint32_t tb_flush_epoch;     /* last TB cache flush this hart has seen */
+
+	struct softmmu mmu;          /* system mode: the TLBs (softmmu.h); unused in user mode */
 };
 
 /**

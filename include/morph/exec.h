@@ -87,6 +87,23 @@ int64_t exec_clock_ns(struct cpu *cpu, int clock);
 /** exec_icount_enabled() - true under --icount. */
 bool exec_icount_enabled(void);
 
+/**
+ * cpu_wakeup() - an interrupt may have become pending for @cpu (system mode):
+ * make it leave its TB chain (cpu_exit()) and wake it if it sleeps in wfi,
+ * through the runner's hook (exec_set_wakeup()). Thread safe; may be called
+ * with the bus lock held (the hook must not take it). The frontend's
+ * interrupt-line receivers call it after updating the pending bits.
+ */
+void cpu_wakeup(struct cpu *cpu);
+
+/**
+ * exec_set_wakeup() - install the runner's wfi wakeup (the machine's
+ * machine_hart_wakeup()): called by cpu_wakeup() after cpu_exit(). A hart
+ * that returned EXCP_HALTED sleeps until arch->cpu_has_work() is true or this
+ * hook wakes it, then calls cpu_exec() again.
+ */
+void exec_set_wakeup(void (*fn)(struct cpu *cpu));
+
 /** Thread-local: the hart this host thread is running, or NULL. */
 extern __thread struct cpu *current_cpu;
 

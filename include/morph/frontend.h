@@ -13,6 +13,7 @@
 
 #include "morph/cpu.h"
 #include "morph/ir.h"
+#include "morph/softmmu.h"
 
 struct linux_abi;
 
@@ -63,6 +64,50 @@ struct morph_arch {
 
 	/** dump_state() - print the architectural registers (for errors and traces). */
 	void (*dump_state)(struct cpu *cpu, FILE *f);
+
+	/* ---- System mode (softmmu.h); NULL in a frontend without one ---- */
+
+	/**
+	 * tlb_fill() - translate guest virtual @vaddr for an access of @size
+	 * bytes of kind @access under MMU index @mmu_idx (page-table walk,
+	 * physical memory protection...) and install the result with
+	 * tlb_set_page() / tlb_set_page_size(); returns true. If the access is
+	 * not allowed: returns false when @probe (nothing raised, no state
+	 * changed: the translator probing code), else raises the guest's fault
+	 * through cpu_loop_exit() (cpu->pc is the faulting instruction).
+	 */
+	bool (*tlb_fill)(struct cpu *cpu, uint64_t vaddr, unsigned size, enum mmu_access access,
+			 unsigned mmu_idx, bool probe);
+
+	/** fetch_mmu_idx() - the MMU index of instruction fetch in mode @tb_flags. */
+	unsigned (*fetch_mmu_idx)(uint32_t tb_flags);
+
+	/**
+	 * do_exception() - enter the guest's trap handler for exception @excp
+	 * raised at cpu->pc by a helper, the softMMU or the exec loop (a core
+	 * EXCP_* with cpu->fault_addr / fault_is_write, or the frontend's own).
+	 * Returns true when the guest takes it (cpu->pc and tb_flags are now the
+	 * handler's; the exec loop goes on), false if the runner must see it
+	 * (cpu_exec() returns it). Not called for EXCP_INTERRUPT and EXCP_HALTED.
+	 */
+	bool (*do_exception)(struct cpu *cpu, int excp);
+
+	/**
+	 * exec_interrupt() - called by the exec loop at a TB boundary while
+	 * cpu->interrupt_request is non-zero: enter the handler of the
+	 * highest-priority pending and enabled interrupt and return true, or
+	 * return false. The frontend clears interrupt_request when nothing can be
+	 * taken and sets it again when that may change (a line rises, a CSR
+	 * write or xRET enables interrupts).
+	 */
+	bool (*exec_interrupt)(struct cpu *cpu);
+
+	/**
+	 * cpu_has_work() - true when a hart that stopped with EXCP_HALTED (wfi)
+	 * must run again: an interrupt it has enabled locally is pending (even
+	 * if globally disabled). Thread safe; the runner's wfi sleep uses it.
+	 */
+	bool (*cpu_has_work)(struct cpu *cpu);
 
 	/** The Linux user-mode ABI of this guest (linux-abi.h), or NULL. */
 	const struct linux_abi *linux_abi;

@@ -13,6 +13,7 @@
 /** A translated guest block. */
 struct tb {
 	uint64_t pc;       /* guest virtual pc of the first instruction */
+	uint64_t phys_pc;  /* system mode: its guest physical address (user mode: = pc) */
 	uint32_t flags;    /* mode flags it was translated under */
 	uint32_t size;     /* guest bytes covered */
 	uint32_t ninsns;   /* guest instructions */
@@ -35,8 +36,15 @@ struct tb {
 	struct tb *hash_next;   /* TB hash chain */
 	struct tb *all_next;    /* every TB since the last flush */
 	struct tb *page_next[2]; /* TBs of the same guest page(s) */
-	uint64_t page[2];       /* guest page numbers covered (page[1] = ~0 if one page) */
+	/*
+	 * Guest page numbers covered (page[1] = ~0 if one page): virtual in user
+	 * mode, physical in system mode, where page[1] = TB_PAGE_UNMAPPED when
+	 * the second page could not be translated (the TB raises a fetch fault).
+	 */
+	uint64_t page[2];
 };
+
+#define TB_PAGE_UNMAPPED (~(uint64_t)1)
 
 /* What a backend's exec returns: the last TB run and how it left. */
 #define TB_EXIT_SLOT0 0u   /* goto_tb 0: chain candidate */
@@ -62,6 +70,13 @@ struct tb *tb_lookup(struct cpu *cpu, uint64_t pc, uint32_t flags);
  * [start, end) (user mode: guest addresses; self-modifying code, munmap).
  */
 void tb_invalidate_range(uint64_t start, uint64_t end);
+
+/**
+ * tb_invalidate_phys() - system mode: invalidate every TB whose code overlaps
+ * guest physical [start, end) (stores to watched pages, DMA); pages left
+ * without TBs stop being write-watched.
+ */
+void tb_invalidate_phys(uint64_t start, uint64_t end);
 
 /** tb_flush_all() - drop every TB (fence.i in user mode is cheaper than tracking). */
 void tb_flush_all(void);

@@ -24,18 +24,53 @@ void cpu_exit(struct cpu *cpu)
 	__atomic_store_n(&cpu->exit_request, 1, __ATOMIC_SEQ_CST);
 }
 
+void exec_set_wakeup(void (*fn)(struct cpu *cpu))
+{
+	exec_state.wakeup = fn;
+}
+
+void cpu_wakeup(struct cpu *cpu)
+{
+	cpu_exit(cpu);
+	if (exec_state.wakeup)
+		exec_state.wakeup(cpu);
+}
+
+/*
+ * System mode: TBs are keyed by (virtual pc, physical pc, flags). The jump
+ * cache is keyed by the virtual pc alone: TLB flushes clear it (softmmu.c).
+ */
 struct tb *tb_lookup(struct cpu *cpu, uint64_t pc, uint32_t flags)
 {
 	unsigned h = tb_jmp_cache_hash(pc);
 	struct tb *tb = cpu->jmp_cache[h];
+	uint64_t phys = pc;
 
 	if (tb && tb->pc == pc && tb->flags == flags && !tb->invalid)
 		return tb;
-	tb = tb_hash_lookup(pc, flags);
+	if (cpu->softmmu)
+		phys = softmmu_code_paddr(cpu, pc, exec_state.arch->fetch_mmu_idx(flags));
+	tb = tb_hash_lookup(cpu, pc, phys, flags);
 	if (!tb)
-		tb = tb_gen_code(cpu, pc, flags);
+		tb = tb_gen_code(cpu, pc, phys, flags);
 	cpu->jmp_cache[h] = tb;
+	if (cpu->softmmu)
+		softmmu_jmp_cache_note(cpu, tb);
 	return tb;
+}
+
+/*
+ * May the exit @slot of @last jump straight into @tb? In system mode only
+ * within the virtual page the TB starts on: a jump elsewhere must look the
+ * target up again, since its mapping may change (QEMU's rule).
+ */
+static bool can_chain(const struct cpu *cpu, const struct tb *last, unsigned slot,
+		      const struct tb *tb)
+{
+	if (slot >= 2 || exec_state.opts.no_chain || last->jmp_dest[slot] ||
+	    last->jmp_pc[slot] != tb->pc || last->flags != tb->flags)
+		return false;
+	return !cpu->softmmu || ((last->pc ^ tb->pc) >> 12) == 0;
 }
 
 static void clear_jmp_cache(struct cpu *cpu)
@@ -74,13 +109,16 @@ static int exec_loop(struct cpu *cpu)
 			cpu->tb_flush_epoch = exec_state.flush_epoch;
 			last = NULL;
 		}
+		/* System mode: take a pending interrupt before the next TB. */
+		if (cpu->interrupt_request && exec_state.arch->exec_interrupt &&
+		    exec_state.arch->exec_interrupt(cpu))
+			last = NULL;
 		if (cpu->exit_request) {
 			__atomic_store_n(&cpu->exit_request, 0, __ATOMIC_SEQ_CST);
 			return EXCP_INTERRUPT;
 		}
 		struct tb *tb = tb_lookup(cpu, cpu->pc, cpu->tb_flags);
-		if (last && slot < 2 && !exec_state.opts.no_chain && !last->jmp_dest[slot] &&
-		    last->jmp_pc[slot] == tb->pc)
+		if (last && can_chain(cpu, last, slot, tb))
 			tb_add_jump(last, slot, tb);
 		cpu->in_guest_code = true;
 		uintptr_t r = exec_state.be->exec(cpu, tb);
@@ -97,13 +135,23 @@ int cpu_exec(struct cpu *cpu)
 	current_cpu = cpu;
 	pthread_rwlock_rdlock(&exec_state.exec_lock);
 	for (;;) {
-		if (sigsetjmp(cpu->jmp_env, 1) == 0) {
+		/*
+		 * Only user mode unwinds from host signal handlers and needs the
+		 * signal mask back; system mode raises guest exceptions all the
+		 * time and must not pay two sigprocmask() calls for each.
+		 */
+		if (sigsetjmp(cpu->jmp_env, !cpu->softmmu) == 0) {
 			ret = exec_loop(cpu);
 			break;
 		}
 		/* An exception unwound out of guest code or translation. */
 		cpu->in_guest_code = false;
 		if (cpu->exception == EXCP_FLUSH_AND_RETRY)
+			continue;
+		/* System mode: the guest's trap handler takes it, unless the runner must. */
+		if (cpu->softmmu && cpu->exception != EXCP_HALTED &&
+		    cpu->exception != EXCP_INTERRUPT && exec_state.arch->do_exception &&
+		    exec_state.arch->do_exception(cpu, cpu->exception))
 			continue;
 		ret = cpu->exception;
 		break;

@@ -5,6 +5,7 @@
 #define MORPH_EXEC_INTERNAL_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "morph/exec.h"
@@ -22,6 +23,8 @@ struct exec_state {
 	volatile uint32_t flush_epoch;  /* bumped by every flush: harts clear their jump caches */
 	int (*fetch)(struct cpu *cpu, uint64_t pc, void *buf, unsigned len);
 	size_t cpu_alloc_size;
+	bool system_mode;              /* softmmu_attach() ran: TBs access memory through the TLB */
+	void (*wakeup)(struct cpu *cpu); /* the runner's wfi wakeup (exec_set_wakeup()) */
 };
 
 extern struct exec_state exec_state;
@@ -30,11 +33,28 @@ extern uint32_t interp_frame_base; /* env offset of the interpreter's frame */
 /* exec.c: cpu_exit() on every live hart */
 void exec_exit_all_cpus(void);
 
-/* tb-cache.c */
+/* exec.c: system mode from now on (softmmu_attach()); a backend without the softMMU is replaced */
+void exec_enter_system_mode(void);
+
+/*
+ * tb-cache.c. @phys is the guest physical pc in system mode, = @pc in user
+ * mode; a system-mode lookup also checks the second page of a TB crossing
+ * one (through @cpu's TLB).
+ */
 void tb_cache_init(void);
-struct tb *tb_gen_code(struct cpu *cpu, uint64_t pc, uint32_t flags);
-struct tb *tb_hash_lookup(uint64_t pc, uint32_t flags);
+struct tb *tb_gen_code(struct cpu *cpu, uint64_t pc, uint64_t phys, uint32_t flags);
+struct tb *tb_hash_lookup(struct cpu *cpu, uint64_t pc, uint64_t phys, uint32_t flags);
 void tb_add_jump(struct tb *from, unsigned slot, struct tb *to);
 void tb_flush_now(void);
+
+/* softmmu.c: code pages (guest physical page numbers) and the translator's view of memory */
+void softmmu_code_page_add(uint64_t pfn);   /* a TB was made on it: watch writes */
+void softmmu_code_page_drop(uint64_t pfn);  /* no TB left on it (tb_lock held) */
+void softmmu_code_pages_reset(void);        /* wholesale flush: no TB anywhere */
+/* physical page number of the code at @vaddr, TB_PAGE_UNMAPPED if it cannot be fetched */
+uint64_t softmmu_probe_code_page(struct cpu *cpu, uint64_t vaddr, unsigned mmu_idx);
+int softmmu_translator_fetch(struct cpu *cpu, uint64_t pc, void *buf, unsigned len);
+/* @tb went into cpu->jmp_cache: page flushes must look there */
+void softmmu_jmp_cache_note(struct cpu *cpu, const struct tb *tb);
 
 #endif

@@ -142,7 +142,17 @@ void exec_set_fetch(int (*fetch)(struct cpu *cpu, uint64_t pc, void *buf, unsign
 
 int translator_fetch(struct cpu *cpu, uint64_t pc, void *buf, unsigned len)
 {
+	if (cpu->softmmu)
+		return softmmu_translator_fetch(cpu, pc, buf, len);
 	return exec_state.fetch(cpu, pc, buf, len);
+}
+
+void exec_enter_system_mode(void)
+{
+	exec_state.system_mode = true;
+	/* Before any TB exists: TBs are compiled for one mode. */
+	if (!exec_state.be->softmmu)
+		exec_state.be = &backend_interp;
 }
 
 struct cpu *cpu_new(void)
@@ -178,6 +188,8 @@ struct cpu *cpu_clone(const struct cpu *src)
 
 void cpu_free(struct cpu *cpu)
 {
+	if (cpu->softmmu)
+		softmmu_detach(cpu);
 	cpu_list_remove(cpu);
 	free(cpu);
 }

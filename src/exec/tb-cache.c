@@ -48,14 +48,31 @@ void tb_cache_init(void)
 	tb_count = 0;
 }
 
-struct tb *tb_hash_lookup(uint64_t pc, uint32_t flags)
+/* A TB crossing a page is only valid while its second page maps where it did. */
+static bool second_page_matches(struct cpu *cpu, const struct tb *tb)
 {
-	struct tb *tb = __atomic_load_n(&tb_hash[hash_of(pc, flags)], __ATOMIC_ACQUIRE);
+	if (tb->page[1] == ~0ull || !cpu->softmmu)
+		return true;
+	uint64_t va = (tb->pc + tb->size - 1) & ~(uint64_t)((1u << GUEST_PAGE_SHIFT) - 1);
+	unsigned idx = exec_state.arch->fetch_mmu_idx(tb->flags);
+	return softmmu_probe_code_page(cpu, va, idx) == tb->page[1];
+}
+
+struct tb *tb_hash_lookup(struct cpu *cpu, uint64_t pc, uint64_t phys, uint32_t flags)
+{
+	struct tb *tb = __atomic_load_n(&tb_hash[hash_of(phys, flags)], __ATOMIC_ACQUIRE);
 
 	for (; tb; tb = __atomic_load_n(&tb->hash_next, __ATOMIC_ACQUIRE))
-		if (tb->pc == pc && tb->flags == flags && !tb->invalid)
+		if (tb->pc == pc && tb->phys_pc == phys && tb->flags == flags && !tb->invalid &&
+		    second_page_matches(cpu, tb))
 			return tb;
 	return NULL;
+}
+
+/* The second page is a real page (not one page only, not unmapped). */
+static bool has_page1(const struct tb *tb)
+{
+	return tb->page[1] != ~0ull && tb->page[1] != TB_PAGE_UNMAPPED;
 }
 
 static void page_link(struct tb *tb, unsigned k)
@@ -84,7 +101,7 @@ static void page_unlink(struct tb *tb, unsigned k)
 
 static void hash_unlink(struct tb *tb)
 {
-	struct tb **link = &tb_hash[hash_of(tb->pc, tb->flags)];
+	struct tb **link = &tb_hash[hash_of(tb->phys_pc, tb->flags)];
 
 	for (; *link; link = &(*link)->hash_next) {
 		if (*link == tb) {
@@ -132,7 +149,7 @@ static void tb_invalidate_locked(struct tb *tb)
 	tb->invalid = true;
 	hash_unlink(tb);
 	page_unlink(tb, 0);
-	if (tb->page[1] != ~0ull)
+	if (has_page1(tb))
 		page_unlink(tb, 1);
 	/* Jumps into this TB go back to their exits. */
 	for (struct tb *l = tb->jmp_from_list; l;) {
@@ -179,6 +196,64 @@ void tb_invalidate_range(uint64_t start, uint64_t end)
 	pthread_mutex_unlock(&exec_state.tb_lock);
 }
 
+/*
+ * Guest physical bytes of @tb on its page @k (system mode): the TB starts at
+ * phys_pc on page 0 and goes on at the start of page 1 if it crosses.
+ */
+static void phys_extent(const struct tb *tb, unsigned k, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t page_size = 1ull << GUEST_PAGE_SHIFT;
+	uint64_t first = page_size - (tb->phys_pc & (page_size - 1));
+
+	if (!has_page1(tb) || first > tb->size)
+		first = tb->size;
+	if (k == 0) {
+		*lo = tb->phys_pc;
+		*hi = tb->phys_pc + first;
+	} else {
+		*lo = tb->page[1] << GUEST_PAGE_SHIFT;
+		*hi = *lo + (tb->size - first);
+	}
+}
+
+static bool page_has_tbs(uint64_t p)
+{
+	for (uintptr_t l = tb_page_bucket[page_bucket_of(p)]; l;) {
+		struct tb *t = (struct tb *)(l & ~(uintptr_t)1);
+		unsigned k = l & 1;
+		if (t->page[k] == p)
+			return true;
+		l = (uintptr_t)t->page_next[k];
+	}
+	return false;
+}
+
+void tb_invalidate_phys(uint64_t start, uint64_t end)
+{
+	if (end <= start)
+		return;
+	uint64_t p0 = start >> GUEST_PAGE_SHIFT, p1 = (end - 1) >> GUEST_PAGE_SHIFT;
+
+	pthread_mutex_lock(&exec_state.tb_lock);
+	for (uint64_t p = p0; p <= p1; p++) {
+		uintptr_t l = tb_page_bucket[page_bucket_of(p)];
+		while (l) {
+			struct tb *t = (struct tb *)(l & ~(uintptr_t)1);
+			unsigned k = l & 1;
+			uint64_t lo, hi;
+			l = (uintptr_t)t->page_next[k];
+			if (t->page[k] != p)
+				continue;
+			phys_extent(t, k, &lo, &hi);
+			if (lo < end && hi > start)
+				tb_invalidate_locked(t);
+		}
+		if (!page_has_tbs(p))
+			softmmu_code_page_drop(p);
+	}
+	pthread_mutex_unlock(&exec_state.tb_lock);
+}
+
 /* Called with exec_lock held for writing: no hart is inside guest code. */
 void tb_flush_now(void)
 {
@@ -193,6 +268,8 @@ void tb_flush_now(void)
 		tb = next;
 	}
 	tb_cache_init();
+	if (exec_state.system_mode)
+		softmmu_code_pages_reset();
 	if (exec_state.be->reset)
 		exec_state.be->reset();
 	pthread_mutex_unlock(&exec_state.tb_lock);
@@ -245,7 +322,7 @@ static int translate_into(struct cpu *cpu, struct tb *tb, unsigned max_insns)
 	return exec_state.be->compile(tb, ctx);
 }
 
-struct tb *tb_gen_code(struct cpu *cpu, uint64_t pc, uint32_t flags)
+struct tb *tb_gen_code(struct cpu *cpu, uint64_t pc, uint64_t phys, uint32_t flags)
 {
 	unsigned max = exec_state.opts.max_tb_insns ? exec_state.opts.max_tb_insns : 128;
 
@@ -253,8 +330,11 @@ struct tb *tb_gen_code(struct cpu *cpu, uint64_t pc, uint32_t flags)
 	if ((trace_kinds & TRACE_INSN) && max > 32)
 		max = 32;
 
+	/* Watch the page before reading its code: a store from now on invalidates. */
+	if (cpu->softmmu)
+		softmmu_code_page_add(phys >> GUEST_PAGE_SHIFT);
 	pthread_mutex_lock(&exec_state.tb_lock);
-	struct tb *tb = tb_hash_lookup(pc, flags);
+	struct tb *tb = tb_hash_lookup(cpu, pc, phys, flags);
 	if (tb) {
 		pthread_mutex_unlock(&exec_state.tb_lock);
 		return tb;
@@ -265,6 +345,7 @@ struct tb *tb_gen_code(struct cpu *cpu, uint64_t pc, uint32_t flags)
 		abort();
 	}
 	tb->pc = pc;
+	tb->phys_pc = phys;
 	tb->flags = flags;
 	tb->jmp_pc[0] = tb->jmp_pc[1] = ~0ull;
 
@@ -281,17 +362,31 @@ struct tb *tb_gen_code(struct cpu *cpu, uint64_t pc, uint32_t flags)
 			(unsigned long long)pc, strerror(-err));
 		abort();
 	}
-	tb->page[0] = pc >> GUEST_PAGE_SHIFT;
+	tb->page[0] = phys >> GUEST_PAGE_SHIFT;
 	tb->page[1] = ~0ull;
-	if (tb->size && ((pc + tb->size - 1) >> GUEST_PAGE_SHIFT) != tb->page[0])
-		tb->page[1] = (pc + tb->size - 1) >> GUEST_PAGE_SHIFT;
+	if (tb->size && ((pc + tb->size - 1) >> GUEST_PAGE_SHIFT) != pc >> GUEST_PAGE_SHIFT) {
+		uint64_t va = pc + tb->size - 1;
+		if (cpu->softmmu)
+			tb->page[1] = softmmu_probe_code_page(cpu, va, exec_state.arch->fetch_mmu_idx(flags));
+		else
+			tb->page[1] = va >> GUEST_PAGE_SHIFT;
+	}
 	page_link(tb, 0);
-	if (tb->page[1] != ~0ull)
+	if (has_page1(tb))
 		page_link(tb, 1);
+	/*
+	 * Under tb_lock, so a store that invalidated the page's last TB and is
+	 * dropping its watch (tb_invalidate_phys()) cannot undo these.
+	 */
+	if (cpu->softmmu) {
+		softmmu_code_page_add(tb->page[0]);
+		if (has_page1(tb))
+			softmmu_code_page_add(tb->page[1]);
+	}
 	tb->all_next = tb_all;
 	tb_all = tb;
 	tb_count++;
-	unsigned h = hash_of(pc, flags);
+	unsigned h = hash_of(phys, flags);
 	tb->hash_next = tb_hash[h];
 	__atomic_store_n(&tb_hash[h], tb, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&exec_state.tb_lock);

@@ -14,6 +14,7 @@
 
 #include "morph/backend.h"
 #include "morph/exec.h"
+#include "morph/softmmu.h"
 #include "src/exec/exec-internal.h"
 #include "src/ir/fold.h"
 
@@ -23,6 +24,7 @@ enum {
 	I_EXT32S, I_EXT32U, I_SETCOND, I_BRCOND, I_BR,
 	I_BIN, I_UN, I_MOVCOND,
 	I_LD, I_ST, I_CMPXCHG, I_RMW, I_MB, I_LD_ENV, I_ST_ENV,
+	I_LD_MMU, I_ST_MMU, I_CMPXCHG_MMU, I_RMW_MMU, /* system mode: through the TLB */
 	I_CALL, I_INSN, I_GOTO_TB, I_LOOKUP, I_EXIT,
 	I_NB
 };
@@ -279,6 +281,14 @@ static int interp_compile(struct tb *tb, struct ir_ctx *ctx)
 			}
 			break;
 		}
+		if (exec_state.system_mode) {
+			static const uint8_t mmu_form[I_NB] = {
+				[I_LD] = I_LD_MMU, [I_ST] = I_ST_MMU,
+				[I_CMPXCHG] = I_CMPXCHG_MMU, [I_RMW] = I_RMW_MMU,
+			};
+			if (mmu_form[o->op])
+				o->op = mmu_form[o->op];
+		}
 		p->n++;
 	}
 	for (unsigned i = 0; i < p->n; i++) {
@@ -333,6 +343,24 @@ static inline void *host_addr(struct cpu *cpu, uint64_t addr, uint32_t mo, bool 
 		cpu_loop_exit(cpu, EXCP_BUS);
 	}
 	return (void *)(cpu->guest_base + (addr & cpu->guest_mask));
+}
+
+/*
+ * System mode fast path: the host address of an access of memop @mo at
+ * @addr if the TLB entry (tag at @tag_off in it) maps it for that access,
+ * the access stays inside the page and, with IR_MO_ALIGN, is aligned; else
+ * NULL (the slow path in softmmu.c).
+ */
+static inline void *tlb_hit(struct cpu *cpu, uint64_t addr, uint32_t mo, size_t tag_off)
+{
+	uint64_t size = 1u << (mo & IR_MO_SIZE);
+	const struct tlb_entry *e = &cpu->mmu.tlb[IR_MO_GET_MMU(mo)][tlb_index(addr)];
+	uint64_t tag = *(const uint64_t *)((const char *)e + tag_off);
+	uint64_t low = (mo & IR_MO_ALIGN) ? size - 1 : 0;
+
+	if ((addr & (TLB_PAGE_MASK | low)) == tag && (addr & ~TLB_PAGE_MASK) <= TLB_PAGE_SIZE - size)
+		return (void *)(uintptr_t)(addr + e->addend);
+	return NULL;
 }
 
 static uint64_t load_val(const void *p, uint32_t mo)
@@ -589,6 +617,38 @@ next_tb:;
 			wr(env, o->d, o->tout, do_rmw(h, mo, o->cond, rd(env, o->b, o->tout)));
 			break;
 		}
+		case I_LD_MMU: {
+			uint32_t mo = (uint32_t)o->imm;
+			uint64_t addr = guest_addr(cpu, rd(env, o->a, o->tin), o->tin);
+			void *h = tlb_hit(cpu, addr, mo, offsetof(struct tlb_entry, addr_read));
+			wr(env, o->d, o->tout, h ? load_val(h, mo) : softmmu_load(cpu, addr, mo));
+			break;
+		}
+		case I_ST_MMU: {
+			uint32_t mo = (uint32_t)o->imm;
+			uint64_t addr = guest_addr(cpu, rd(env, o->b, o->tin), o->tin);
+			void *h = tlb_hit(cpu, addr, mo, offsetof(struct tlb_entry, addr_write));
+			if (h)
+				store_val(h, mo, R64(o->a));
+			else
+				softmmu_store(cpu, addr, R64(o->a), mo);
+			break;
+		}
+		case I_CMPXCHG_MMU:
+		case I_RMW_MMU: {
+			uint32_t mo = (uint32_t)o->imm;
+			uint64_t addr = guest_addr(cpu, rd(env, o->a, o->tin), o->tin);
+			void *h = tlb_hit(cpu, addr, mo | IR_MO_ALIGN,
+					  offsetof(struct tlb_entry, addr_write));
+			if (!h)
+				h = softmmu_host_addr(cpu, addr, 1u << (mo & IR_MO_SIZE), mo);
+			if (o->op == I_CMPXCHG_MMU)
+				wr(env, o->d, o->tout,
+				   do_cmpxchg(h, mo, rd(env, o->b, o->tout), rd(env, o->c, o->tout)));
+			else
+				wr(env, o->d, o->tout, do_rmw(h, mo, o->cond, rd(env, o->b, o->tout)));
+			break;
+		}
 		case I_MB:
 			__atomic_thread_fence(__ATOMIC_SEQ_CST);
 			break;
@@ -671,6 +731,7 @@ static uint64_t interp_guest_pc_of(struct tb *tb, uintptr_t host_pc)
 
 const struct backend backend_interp = {
 	.name = "interp",
+	.softmmu = true,
 	.has_op = interp_has_op,
 	.init = interp_init,
 	.compile = interp_compile,

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <ucontext.h>
 
 #include "morph/backend.h"
@@ -1117,6 +1119,48 @@ START_TEST(test_atomics_threads)
 }
 END_TEST
 
+/* ---- fork: parent and child must not share the code cache ---- */
+
+/* Random TBs under both backends, without Check (usable in a forked child). */
+static int fork_worker(uint64_t seed, unsigned n)
+{
+	for (unsigned it = 0; it < n; it++) {
+		struct tb ta = {.pc = 0x1000}, tj = {.pc = 0x1000};
+		rng = seed + it * 0x9e3779b97f4a7c15ull;
+		rnd();
+		random_tb(&ctx_a, 30);
+		ir_lower(&ctx_a, jit);
+		random_state(env_a, mem_a);
+		copy_state(env_b, env_a);
+		memcpy(mem_b, mem_a, MEM_SIZE + 16);
+		if (compile(ref, &ta, &ctx_a) || compile(jit, &tj, &ctx_a))
+			return 2;
+		ref->exec(&env_a->c, &ta);
+		jit->exec(&env_b->c, &tj);
+		ref->free_code(&ta);
+		if (!same_state(env_a, env_b))
+			return 1;
+	}
+	return 0;
+}
+
+START_TEST(test_fork_cache)
+{
+	/* Some code exists before the fork, as in a real guest. */
+	ck_assert_int_eq(fork_worker(0x77, 50), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(fork_worker(0x1111, 1500));
+	int mine = fork_worker(0x2222, 1500), status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_eq(mine, 0);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
 /* ---- code cache full, reset, dump ---- */
 
 START_TEST(test_cache_full)
@@ -1213,6 +1257,7 @@ int main(void)
 	tcase_add_test(tc, test_helper_raise);
 	tcase_add_test(tc, test_host_fault_pc);
 	tcase_add_test(tc, test_atomics_threads);
+	tcase_add_test(tc, test_fork_cache);
 	tcase_add_test(tc, test_cache_full);
 	tcase_add_test(tc, test_dump);
 	suite_add_tcase(s, tc);

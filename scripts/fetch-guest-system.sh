@@ -1,0 +1,198 @@
+#!/bin/sh
+# Fetch and build the files `morph system` boots: Debian trixie's riscv64 firmware, kernel,
+# U-Boot and busybox, an initramfs and an ext4 test disk (docs/system.md).
+#
+# Usage: scripts/fetch-guest-system.sh [options]
+#   --dest DIR     where to put everything (default $MORPH_CACHE/guest-riscv64;
+#                  MORPH_CACHE defaults to ~/.cache/morph)
+#   --offline      use only packages already cached (no network)
+#   --rebuild      rebuild the initramfs and the test disk even if they are up to date
+#   --print        print the paths of an existing guest (shell assignments) and stop
+#
+# Packages come through scripts/fetch-debian.sh (a private apt configuration; nothing is
+# installed into the host): opensbi, linux-image-riscv64 and the versioned linux-image-6.12.*
+# package it depends on, busybox-static, u-boot-qemu. They are unpacked into DIR/root.
+# Host tools needed: cpio, gzip, xz, mke2fs (e2fsprogs).
+#
+# Results in DIR (stable names, so scripts and tests need not know versions):
+#   fw_dynamic.bin    OpenSBI generic, fw_dynamic flavour (the default firmware of virt)
+#   fw_jump.bin       the same, fw_jump flavour
+#   Image             the Linux kernel (an uncompressed RISC-V Image with an EFI/PE header)
+#   u-boot.bin        U-Boot qemu-riscv64_smode (S-mode payload for OpenSBI)
+#   initramfs.cpio.gz busybox, the virtio/ext4 modules and the /init of initramfs/init
+#   disk.ext4         a 64 MiB ext4 image holding /hello.txt (copy it before writing to it)
+#   guest.env         KERNEL=... FIRMWARE=... INITRD=... DISK=... UBOOT=... KVER=...
+# The last line of output is DIR.
+set -eu
+
+prog=fetch-guest-system.sh
+die() {
+	echo "$prog: error: $*" >&2
+	exit 1
+}
+note() {
+	echo "$prog: $*" >&2
+}
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache_root=${MORPH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/morph}
+dest=$cache_root/guest-riscv64
+offline=
+rebuild=0
+print_only=0
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--dest) [ $# -ge 2 ] || die "--dest needs a value"; dest=$2; shift 2 ;;
+	--dest=*) dest=${1#*=}; shift ;;
+	--offline) offline=--offline; shift ;;
+	--rebuild) rebuild=1; shift ;;
+	--print) print_only=1; shift ;;
+	-h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) die "unknown option '$1' (try --help)" ;;
+	esac
+done
+
+if [ "$print_only" = 1 ]; then
+	[ -r "$dest/guest.env" ] || die "no guest in $dest: run $0 first"
+	cat "$dest/guest.env"
+	exit 0
+fi
+
+for tool in cpio gzip xz mke2fs; do
+	command -v "$tool" >/dev/null 2>&1 ||
+		[ -x "/usr/sbin/$tool" ] || [ -x "/sbin/$tool" ] ||
+		die "'$tool' not found (Debian: apt-get install cpio gzip xz-utils e2fsprogs)"
+done
+PATH=$PATH:/usr/sbin:/sbin
+mkdir -p "$dest" || die "cannot create $dest"
+dest=$(cd "$dest" && pwd)
+root=$dest/root
+fetch="$top/scripts/fetch-debian.sh --arch riscv64 --suite trixie"
+
+# The metapackage names the versioned kernel package: take it from the dependency closure.
+# shellcheck disable=SC2086
+kpkg=$($fetch $offline --list linux-image-riscv64 |
+	grep -E '^linux-image-[0-9][^ ]*-riscv64$' | sort -V | tail -n 1) ||
+	die "cannot resolve linux-image-riscv64"
+[ -n "$kpkg" ] || die "linux-image-riscv64 depends on no versioned linux-image package"
+note "kernel package: $kpkg"
+# shellcheck disable=SC2086
+$fetch $offline --no-deps --dest "$root" linux-image-riscv64 "$kpkg" opensbi busybox-static \
+	u-boot-qemu >/dev/null || die "fetching the guest packages failed"
+
+kver=${kpkg#linux-image-}
+kernel=$root/boot/vmlinux-$kver
+[ -f "$kernel" ] || die "$kpkg has no /boot/vmlinux-$kver"
+moddir=$root/usr/lib/modules/$kver
+[ -d "$moddir" ] || die "$kpkg has no modules in /usr/lib/modules/$kver"
+fwdir=$root/usr/lib/riscv64-linux-gnu/opensbi/generic
+[ -f "$fwdir/fw_dynamic.bin" ] || die "opensbi has no generic/fw_dynamic.bin"
+uboot=$root/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
+[ -f "$uboot" ] || die "u-boot-qemu has no qemu-riscv64_smode/u-boot.bin"
+busybox=$root/usr/bin/busybox
+[ -f "$busybox" ] || die "busybox-static has no /usr/bin/busybox"
+
+ln -sf "root/boot/vmlinux-$kver" "$dest/Image"
+ln -sf "${fwdir#"$dest"/}/fw_dynamic.bin" "$dest/fw_dynamic.bin"
+ln -sf "${fwdir#"$dest"/}/fw_jump.bin" "$dest/fw_jump.bin"
+ln -sf "${uboot#"$dest"/}" "$dest/u-boot.bin"
+
+# ---------------------------------------------------------------- initramfs
+# Modules the guest needs, with their dependencies ("depends=" of each module's .modinfo: the
+# package has no modules.dep, depmod runs at installation). crc32c is a soft dependency of
+# ext4 (through the crypto API) that the metadata_csum feature of mke2fs's defaults needs.
+want_modules="virtio_mmio virtio_blk virtio_net virtio-rng crc32c_generic ext4"
+
+modfile() { # NAME -> path of NAME.ko* in the package ('-' and '_' are the same)
+	_n=$(printf '%s' "$1" | sed 's/[-_]/[-_]/g')
+	find "$moddir/kernel" -regex ".*/$_n\.ko\(\.xz\|\.zst\|\.gz\)?" | head -n 1
+}
+modcat() { # decompressed module on stdout
+	case "$1" in
+	*.xz) xz -dc "$1" ;;
+	*.gz) gzip -dc "$1" ;;
+	*.zst) zstd -dc "$1" ;;
+	*) cat "$1" ;;
+	esac
+}
+moddeps() { # names of the modules NAME depends on
+	modcat "$(modfile "$1")" | tr '\0' '\n' | sed -n 's/^depends=//p' | tr ',' ' '
+}
+
+# Load order: dependencies first (depth-first, each module once).
+order=
+visit() {
+	case " $order " in *" $1 "*) return ;; esac
+	_f=$(modfile "$1")
+	[ -n "$_f" ] || die "kernel module $1 not found in $kpkg"
+	for _d in $(moddeps "$1"); do
+		visit "$_d"
+	done
+	order="$order $1"
+}
+for m in $want_modules; do
+	visit "$m"
+done
+
+initrd=$dest/initramfs.cpio.gz
+init_src=$top/scripts/initramfs/init
+[ -f "$init_src" ] || die "$init_src missing"
+stamp_inputs="$kpkg $(cat "$0" "$init_src" "$top/scripts/initramfs/udhcpc.script" | cksum) $order"
+if [ "$rebuild" = 1 ] || [ ! -f "$initrd" ] ||
+	[ "$(cat "$dest/.initramfs-stamp" 2>/dev/null)" != "$stamp_inputs" ]; then
+	note "building $initrd (modules:$order)"
+	staging=$(mktemp -d "${TMPDIR:-/tmp}/morph-initramfs.XXXXXX")
+	trap 'rm -rf "$staging"' EXIT INT TERM
+	mkdir -p "$staging/bin" "$staging/sbin" "$staging/usr/bin" "$staging/usr/sbin" \
+		"$staging/proc" "$staging/sys" "$staging/dev" "$staging/tmp" "$staging/mnt" \
+		"$staging/etc" "$staging/root" "$staging/usr/share/udhcpc" \
+		"$staging/lib/modules/$kver"
+	cp "$busybox" "$staging/bin/busybox"
+	ln -s busybox "$staging/bin/sh"
+	cp "$init_src" "$staging/init"
+	cp "$top/scripts/initramfs/udhcpc.script" "$staging/usr/share/udhcpc/default.script"
+	chmod 755 "$staging/init" "$staging/bin/busybox" "$staging/usr/share/udhcpc/default.script"
+	printf 'root:x:0:0:root:/root:/bin/sh\n' > "$staging/etc/passwd"
+	printf 'root:x:0:\n' > "$staging/etc/group"
+	# PID 1 is a script, not an init that handles poweroff's signals: act directly
+	printf '%s\n' "alias poweroff='sync; poweroff -f'" "alias reboot='sync; reboot -f'" \
+		"alias halt='sync; poweroff -f'" > "$staging/etc/profile"
+	for m in $order; do
+		f=$(modfile "$m")
+		modcat "$f" > "$staging/lib/modules/$kver/$(basename "${f%.ko*}").ko"
+		echo "$(basename "${f%.ko*}").ko" >> "$staging/lib/modules/$kver/load-order"
+	done
+	(cd "$staging" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+		gzip -9 > "$initrd.tmp" || die "cpio failed"
+	mv "$initrd.tmp" "$initrd"
+	printf '%s\n' "$stamp_inputs" > "$dest/.initramfs-stamp"
+	rm -rf "$staging"
+	trap - EXIT INT TERM
+fi
+
+# ---------------------------------------------------------------- test disk
+disk=$dest/disk.ext4
+if [ "$rebuild" = 1 ] || [ ! -f "$disk" ]; then
+	note "building $disk"
+	content=$(mktemp -d "${TMPDIR:-/tmp}/morph-disk.XXXXXX")
+	printf 'hello from the host disk\n' > "$content/hello.txt"
+	mkdir "$content/dir"
+	seq 1 2000 > "$content/dir/numbers.txt"
+	rm -f "$disk.tmp"
+	mke2fs -q -F -t ext4 -L morphtest -d "$content" "$disk.tmp" 64M ||
+		{ rm -rf "$content"; die "mke2fs failed"; }
+	rm -rf "$content"
+	mv "$disk.tmp" "$disk"
+fi
+
+cat > "$dest/guest.env" <<EOF
+KVER=$kver
+KERNEL=$dest/Image
+FIRMWARE=$dest/fw_dynamic.bin
+FW_JUMP=$dest/fw_jump.bin
+UBOOT=$dest/u-boot.bin
+INITRD=$initrd
+DISK=$disk
+EOF
+echo "$dest"

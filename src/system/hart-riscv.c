@@ -1,0 +1,187 @@
+/*
+ * RISC-V harts for the machines: the frontend's system-mode interface
+ * (frontends/riscv/rv-hart.h) bound to the board's timer and to the
+ * machine's wfi sleep. The time CSR reads the board's ACLINT mtime; Sstc
+ * deadlines (stimecmp) run as I/O loop timers, one per hart, that call back
+ * into the hart when they pass.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontends/riscv/rv-cpu.h"
+#include "frontends/riscv/rv-hart.h"
+#include "morph/machine.h"
+#include "morph/softmmu.h"
+#include "src/system/system.h"
+
+/* The machine's services to its harts (struct rv_platform), one per machine. */
+struct sys_rv_platform {
+	struct rv_platform plat;
+	struct machine *m;
+	struct aclint_mtimer *mt; /* NULL until the board created it */
+	struct ioloop_timer *sstc[MACHINE_MAX_HARTS];
+};
+
+static uint64_t sys_rv_time(void *opaque)
+{
+	struct sys_rv_platform *p = opaque;
+
+	if (p->mt)
+		return aclint_mtimer_time(p->mt);
+	return (uint64_t)host_clock_ns() / (1000000000ull / ACLINT_DEFAULT_FREQ_HZ);
+}
+
+static void sys_rv_sstc_fire(void *opaque)
+{
+	struct machine_hart *h = opaque;
+
+	rv_hart_timer_expired(h->cpu);
+}
+
+/* Sstc: stimecmp changed (hart thread, bus lock not held). */
+static void sys_rv_set_timer(void *opaque, struct cpu *cpu, uint64_t ticks)
+{
+	struct sys_rv_platform *p = opaque;
+	struct machine_hart *h = cpu->opaque;
+	struct ioloop_timer *t = p->sstc[h->id];
+
+	if (ticks != UINT64_MAX && sys_rv_time(p) >= ticks) {
+		/* already due: no round trip through the I/O thread */
+		bus_lock(p->m->bus);
+		if (t)
+			ioloop_timer_del(t);
+		bus_unlock(p->m->bus);
+		rv_hart_timer_expired(cpu);
+		return;
+	}
+	bus_lock(p->m->bus);
+	if (t) {
+		if (ticks == UINT64_MAX || !p->mt)
+			ioloop_timer_del(t);
+		else
+			ioloop_timer_mod(t, aclint_mtimer_ns_at(p->mt, ticks));
+	}
+	bus_unlock(p->m->bus);
+}
+
+static struct sys_rv_platform *sys_rv_plat(struct machine *m)
+{
+	return m->hart_priv;
+}
+
+int sys_hart_create(struct machine *m, struct machine_hart *h)
+{
+	struct sys_rv_platform *p = sys_rv_plat(m);
+
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return machine_error(m, "out of memory");
+		p->m = m;
+		p->plat.time = sys_rv_time;
+		p->plat.set_timer = sys_rv_set_timer;
+		p->plat.opaque = p;
+		m->hart_priv = p;
+		exec_set_wakeup(machine_hart_wakeup);
+	}
+	p->sstc[h->id] = ioloop_timer_new(m->loop, sys_rv_sstc_fire, h);
+	if (!p->sstc[h->id])
+		return machine_error(m, "out of memory");
+	h->cpu = cpu_new();
+	h->cpu->opaque = h;
+	h->cpu->cpu_index = (int)h->id;
+	rv_hart_init(h->cpu, m->bus, h->id, &p->plat);
+	return 0;
+}
+
+void sys_hart_reset(struct machine *m, struct machine_hart *h)
+{
+	struct sys_rv_platform *p = sys_rv_plat(m);
+
+	bus_lock(m->bus);
+	ioloop_timer_del(p->sstc[h->id]);
+	bus_unlock(m->bus);
+	rv_hart_reset(h->cpu, 0);
+}
+
+void sys_hart_destroy(struct machine *m, struct machine_hart *h)
+{
+	struct sys_rv_platform *p = sys_rv_plat(m);
+
+	/* the I/O loop has stopped: its timers may go without the lock */
+	if (p && p->sstc[h->id]) {
+		ioloop_timer_free(p->sstc[h->id]);
+		p->sstc[h->id] = NULL;
+	}
+	if (h->cpu)
+		cpu_free(h->cpu);
+	h->cpu = NULL;
+}
+
+void sys_harts_fini(struct machine *m)
+{
+	free(m->hart_priv);
+	m->hart_priv = NULL;
+}
+
+struct irq_line sys_hart_irq(struct machine_hart *h, unsigned irq)
+{
+	return irq_line_make(rv_hart_set_irq, h->cpu, (int)irq);
+}
+
+void sys_hart_set_timer(struct machine *m, struct aclint_mtimer *mt)
+{
+	sys_rv_plat(m)->mt = mt;
+}
+
+void sys_hart_set_xlen(struct machine_hart *h, unsigned xlen)
+{
+	h->xlen = xlen;
+	rv_hart_set_xlen(h->cpu, xlen);
+}
+
+void sys_hart_set_start(struct machine_hart *h, uint64_t pc, uint64_t a0, uint64_t a1,
+			uint64_t a2)
+{
+	h->start_pc = pc;
+	h->start_a[0] = a0;
+	h->start_a[1] = a1;
+	h->start_a[2] = a2;
+	rv_hart_reset(h->cpu, pc);
+	rv_hart_set_xreg(h->cpu, 10, a0);
+	rv_hart_set_xreg(h->cpu, 11, a1);
+	rv_hart_set_xreg(h->cpu, 12, a2);
+}
+
+bool sys_hart_has_work(struct machine_hart *h)
+{
+	const struct morph_arch *arch = h->cpu->arch;
+
+	return arch->cpu_has_work && arch->cpu_has_work(h->cpu);
+}
+
+int64_t sys_hart_deadline_ns(struct machine_hart *h)
+{
+	/* every timer (MTIP from the ACLINT, Sstc from our I/O loop timers) wakes the hart */
+	(void)h;
+	return INT64_MAX;
+}
+
+int sys_hart_exception(struct machine_hart *h, int excp)
+{
+	/* the exec loop enters the guest's trap handlers itself: what comes here is fatal */
+	(void)h;
+	(void)excp;
+	return -1;
+}
+
+void sys_invalidate_code(uint64_t gpa, uint64_t len)
+{
+	softmmu_invalidate_phys(gpa, gpa + len);
+}
+
+void sys_hart_isa(struct machine_hart *h, char *buf, size_t size)
+{
+	rv_hart_isa_string(h->cpu, buf, size);
+}
