@@ -45,6 +45,12 @@ while [ "$1" != --end-of-options ]; do
 			-device "virtio-blk-device,drive=d$n"
 		;;
 	--interp) ;;
+	--console-device)
+		# QEMU's virtconsole cannot share stdio with the serial port without its
+		# mux and Ctrl-A switching: no oracle run for this test.
+		echo "qemu-system.sh: --console-device has no QEMU equivalent here; skipped" >&2
+		exit 77
+		;;
 	*) echo "qemu-system.sh: unsupported option $a" >&2; exit 2 ;;
 	esac
 done
