@@ -19,7 +19,7 @@
 #include "src/ir/fold.h"
 
 enum {
-	I_MOVI, I_MOV, I_ADD, I_SUB, I_AND, I_OR, I_XOR, I_SHL, I_SHR, I_SAR,
+	I_MOVI, I_MOVI32, I_MOV, I_ADD, I_SUB, I_AND, I_OR, I_XOR, I_SHL, I_SHR, I_SAR,
 	I_ADDI, I_ANDI, I_ORI, I_XORI, I_SHLI, I_SHRI, I_SARI,
 	I_EXT32S, I_EXT32U, I_SETCOND, I_BRCOND, I_BR,
 	I_BIN, I_UN, I_MOVCOND,
@@ -115,7 +115,8 @@ static int interp_compile(struct tb *tb, struct ir_ctx *ctx)
 		case IR_nop:
 			continue;
 		case IR_movi:
-			o->op = I_MOVI;
+			/* an i32 global is 4 bytes of env: never write 8 */
+			o->op = op->type == IR_I32 ? I_MOVI32 : I_MOVI;
 			o->d = temp_off(ctx, a[0]);
 			o->imm = a[1];
 			break;
@@ -541,6 +542,7 @@ next_tb:;
 	for (;; o++) {
 		switch (o->op) {
 		case I_MOVI: R64(o->d) = o->imm; break;
+		case I_MOVI32: R32(o->d) = (uint32_t)o->imm; break;
 		case I_MOV:
 			if (o->tout == IR_I32)
 				R32(o->d) = R32(o->a);
