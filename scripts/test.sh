@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds morph and runs the test suites (ctest). Run scripts/setup.sh first on
 # a fresh machine. Environment: BUILD_DIR (default build), JOBS (default 2),
-# MORPH_SKIP_DEBIAN=1 to skip fetching Debian guest packages.
+# MORPH_SKIP_DEBIAN=1 to skip fetching Debian guest packages, MORPH_BOOT_TESTS=1 to
+# also run the Linux boot tests of `morph system` (label boot: ~20 minutes; they need
+# scripts/fetch-guest-system.sh first).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/build}
@@ -20,4 +22,6 @@ if [ "${MORPH_SKIP_DEBIAN:-0}" != 1 ] && [ -x "$top/scripts/fetch-debian.sh" ]; 
 fi
 
 cd "$build"
-ctest --output-on-failure -j "$jobs" --timeout 600
+exclude=()
+[ "${MORPH_BOOT_TESTS:-0}" = 1 ] || exclude=(-LE '^boot')
+ctest --output-on-failure -j "$jobs" --timeout 600 "${exclude[@]}"
