@@ -21,14 +21,16 @@
 #include "morph/helper-def.h"
 
 /* Writable mstatus bits (UXL, SXL are read-only 64 on RV64; no V, no big-endian) */
-#define MSTATUS_W (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP |   \
-		   MSTATUS_MPP | MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR |       \
-		   MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR)
+#define MSTATUS_W                                                                                  \
+	(MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP |     \
+	 MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW |        \
+	 MSTATUS_TSR)
 /* sstatus: the S-mode view of mstatus */
-#define SSTATUS_R (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | MSTATUS_VS |     \
-		   MSTATUS_FS | MSTATUS_XS | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_UXL)
-#define SSTATUS_W (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM |     \
-		   MSTATUS_MXR)
+#define SSTATUS_R                                                                                  \
+	(MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | MSTATUS_VS | MSTATUS_FS |        \
+	 MSTATUS_XS | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_UXL)
+#define SSTATUS_W                                                                                  \
+	(MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR)
 /* Exceptions M-mode may delegate (not ecall from M, not reserved causes) */
 #define MEDELEG_W 0xb3ffull
 #define MIE_W MIP_ALL
@@ -134,10 +136,14 @@ static uint64_t cycles(struct rv_cpu *cpu, bool instret)
 static uint64_t counter(struct rv_cpu *cpu, unsigned bit)
 {
 	switch (bit) {
-	case 0: return cycles(cpu, false);
-	case 1: return rv_time(cpu);
-	case 2: return cycles(cpu, true);
-	default: return 0;
+	case 0:
+		return cycles(cpu, false);
+	case 1:
+		return rv_time(cpu);
+	case 2:
+		return cycles(cpu, true);
+	default:
+		return 0;
 	}
 }
 
@@ -159,8 +165,7 @@ static bool stimecmp_ok(const struct rv_cpu *cpu)
 {
 	if (!has_sstc(cpu))
 		return false;
-	return cpu->priv == RV_PRIV_M ||
-	       ((cpu->menvcfg & MENVCFG_STCE) && (cpu->mcounteren & 2));
+	return cpu->priv == RV_PRIV_M || ((cpu->menvcfg & MENVCFG_STCE) && (cpu->mcounteren & 2));
 }
 
 static uint64_t pmpcfg_read(const struct rv_cpu *cpu, unsigned n)
@@ -517,8 +522,8 @@ bool rv_csr_write(struct rv_cpu *cpu, unsigned csr, uint64_t v)
 		uint64_t w = MENVCFG_FIOM | (rv_is32(cpu) ? 0 : MENVCFG_PBMTE) |
 			     (has_sstc(cpu) ? MENVCFG_STCE : 0);
 		uint64_t nv = csr == CSR_MENVCFGH ? set_half(cpu->menvcfg, v, true)
-			      : rv_is32(cpu)       ? set_half(cpu->menvcfg, v, false)
-						   : v;
+			      : rv_is32(cpu)	  ? set_half(cpu->menvcfg, v, false)
+						  : v;
 		uint64_t old = cpu->menvcfg;
 		if (csr == CSR_MENVCFGH && !rv_is32(cpu))
 			return false;

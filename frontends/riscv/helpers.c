@@ -27,7 +27,15 @@ void helper_rv_fetch_fault(struct rv_cpu *env, uint64_t addr)
 	if (env->c.softmmu) {
 		/* The walk raises the page or access fault (mtval = addr)... */
 		unsigned idx = env->c.arch->fetch_mmu_idx(env->c.tb_flags);
+		uint64_t pa;
+		const uint8_t *host;
 		env->c.arch->tlb_fill(&env->c, addr, 1, MMU_FETCH, idx, false);
+		/* ... or the bus has no code there (MMIO): an access fault ... */
+		if (softmmu_fetch_code(&env->c, addr, idx, &pa, &host) < 0) {
+			env->c.fault_addr = addr;
+			env->c.fault_is_write = MMU_FETCH;
+			cpu_loop_exit(&env->c, EXCP_SEGV);
+		}
 		/*
 		 * ... unless the page became executable since this TB was made:
 		 * forget it (the TB lookup compares the second page) and go on.

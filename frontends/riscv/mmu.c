@@ -134,21 +134,23 @@ static unsigned access_prot(enum mmu_access acc)
 
 static unsigned access_fault_cause(enum mmu_access acc)
 {
-	return acc == MMU_LOAD ? RV_CAUSE_LOAD_ACCESS
-	       : acc == MMU_STORE ? RV_CAUSE_STORE_ACCESS : RV_CAUSE_INSN_ACCESS;
+	return acc == MMU_LOAD	  ? RV_CAUSE_LOAD_ACCESS
+	       : acc == MMU_STORE ? RV_CAUSE_STORE_ACCESS
+				  : RV_CAUSE_INSN_ACCESS;
 }
 
 static unsigned page_fault_cause(enum mmu_access acc)
 {
-	return acc == MMU_LOAD ? RV_CAUSE_LOAD_PAGE
-	       : acc == MMU_STORE ? RV_CAUSE_STORE_PAGE : RV_CAUSE_INSN_PAGE;
+	return acc == MMU_LOAD	  ? RV_CAUSE_LOAD_PAGE
+	       : acc == MMU_STORE ? RV_CAUSE_STORE_PAGE
+				  : RV_CAUSE_INSN_PAGE;
 }
 
 /* ---- The walk */
 
 struct walk_result {
-	uint64_t paddr;     /* physical page of the access */
-	unsigned prot;      /* PAGE_* the translation grants this MMU index */
+	uint64_t paddr;	    /* physical page of the access */
+	unsigned prot;	    /* PAGE_* the translation grants this MMU index */
 	uint64_t page_size; /* of the leaf */
 };
 
@@ -160,7 +162,8 @@ static void *pte_ptr(struct rv_cpu *cpu, uint64_t pa, unsigned size, bool write)
 
 	if (!(pmp_prot(cpu, pa, size, RV_PRIV_S, &partial) & need))
 		return NULL;
-	return write ? bus_ram_ptr_w(cpu->c.mmu.bus, pa, size) : bus_ram_ptr(cpu->c.mmu.bus, pa, size);
+	return write ? bus_ram_ptr_w(cpu->c.mmu.bus, pa, size)
+		     : bus_ram_ptr(cpu->c.mmu.bus, pa, size);
 }
 
 /*
@@ -178,11 +181,20 @@ static int walk(struct rv_cpu *cpu, uint64_t va, enum mmu_access acc, unsigned p
 	uint64_t a = ppn << 12;
 
 	switch (mode) {
-	case SATP_MODE_SV32: levels = 2; break; /* == 1 on RV32 only */
-	case SATP_MODE_SV39: levels = 3; break;
-	case SATP_MODE_SV48: levels = 4; break;
-	case SATP_MODE_SV57: levels = 5; break;
-	default: return -1;
+	case SATP_MODE_SV32:
+		levels = 2;
+		break; /* == 1 on RV32 only */
+	case SATP_MODE_SV39:
+		levels = 3;
+		break;
+	case SATP_MODE_SV48:
+		levels = 4;
+		break;
+	case SATP_MODE_SV57:
+		levels = 5;
+		break;
+	default:
+		return -1;
 	}
 	if (rv32 && mode != SATP_MODE_SV32)
 		return -1;
@@ -201,7 +213,7 @@ static int walk(struct rv_cpu *cpu, uint64_t va, enum mmu_access acc, unsigned p
 
 		if (!p)
 			return (int)access_fault_cause(acc);
-retry:
+	retry:
 		pte = rv32 ? __atomic_load_n((uint32_t *)p, __ATOMIC_ACQUIRE)
 			   : __atomic_load_n((uint64_t *)p, __ATOMIC_ACQUIRE);
 		if (!(pte & PTE_V) || ((pte & (PTE_R | PTE_W)) == PTE_W))
@@ -212,7 +224,8 @@ retry:
 			    (pbmt && !(cpu->menvcfg & MENVCFG_PBMTE)))
 				return (int)page_fault_cause(acc);
 		}
-		uint64_t pte_ppn = (pte >> PTE_PPN_SHIFT) & (rv32 ? (1ull << 22) - 1 : PTE64_PPN_MASK);
+		uint64_t pte_ppn =
+		    (pte >> PTE_PPN_SHIFT) & (rv32 ? (1ull << 22) - 1 : PTE64_PPN_MASK);
 		if (!(pte & (PTE_R | PTE_X))) {
 			/* A pointer to the next level; PBMT is reserved there (Svpbmt) */
 			if (i == 0 || (!rv32 && (pte & PTE64_PBMT)))
@@ -243,9 +256,9 @@ retry:
 				return (int)access_fault_cause(acc);
 			if (rv32) {
 				uint32_t old = (uint32_t)pte;
-				ok = __atomic_compare_exchange_n((uint32_t *)w, &old,
-								 (uint32_t)(pte | want), false,
-								 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+				ok = __atomic_compare_exchange_n(
+				    (uint32_t *)w, &old, (uint32_t)(pte | want), false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 			} else {
 				uint64_t old = pte;
 				ok = __atomic_compare_exchange_n((uint64_t *)w, &old, pte | want,
@@ -266,7 +279,8 @@ retry:
 
 		uint64_t page_size = 1ull << shift;
 		r->page_size = page_size;
-		r->paddr = ((pte_ppn << 12) & ~(page_size - 1)) | (va & (page_size - 1) & TLB_PAGE_MASK);
+		r->paddr =
+		    ((pte_ppn << 12) & ~(page_size - 1)) | (va & (page_size - 1) & TLB_PAGE_MASK);
 		r->prot = 0;
 		if (readable && !(priv == RV_PRIV_S && (pte & PTE_U) && !sum))
 			r->prot |= PAGE_R;
@@ -285,7 +299,9 @@ bool rv_tlb_fill(struct cpu *c, uint64_t vaddr, unsigned size, enum mmu_access a
 		 unsigned mmu_idx, bool probe)
 {
 	struct rv_cpu *cpu = rv_cpu_of(c);
-	unsigned priv = mmu_idx == RV_MMU_M ? RV_PRIV_M : mmu_idx == RV_MMU_U ? RV_PRIV_U : RV_PRIV_S;
+	unsigned priv = mmu_idx == RV_MMU_M   ? RV_PRIV_M
+			: mmu_idx == RV_MMU_U ? RV_PRIV_U
+					      : RV_PRIV_S;
 	unsigned mode = rv_is32(cpu) ? (unsigned)(cpu->satp >> 31) : (unsigned)(cpu->satp >> 60);
 	struct walk_result r = {vaddr & TLB_PAGE_MASK, PAGE_R | PAGE_W | PAGE_X, TLB_PAGE_SIZE};
 	unsigned cause, prot;
@@ -320,8 +336,10 @@ fault:
 	if (trace_on(TRACE_MMU))
 		trace_printf("M %d fault idx=%u va=0x%" PRIx64 " access=%s cause=%u%s\n",
 			     c->cpu_index, mmu_idx, vaddr,
-			     acc == MMU_LOAD ? "load" : acc == MMU_STORE ? "store" : "fetch", cause,
-			     probe ? " (probe)" : "");
+			     acc == MMU_LOAD	? "load"
+			     : acc == MMU_STORE ? "store"
+						: "fetch",
+			     cause, probe ? " (probe)" : "");
 	if (probe)
 		return false;
 	rv_raise(cpu, cause, vaddr);

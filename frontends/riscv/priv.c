@@ -98,7 +98,8 @@ static int pending_irq(struct rv_cpu *cpu)
 	uint64_t pend = rv_mip(cpu) & cpu->mie;
 	uint64_t m = pend & ~cpu->mideleg, s = pend & cpu->mideleg;
 	bool m_on = cpu->priv < RV_PRIV_M || (cpu->mstatus & MSTATUS_MIE);
-	bool s_on = cpu->priv < RV_PRIV_S || (cpu->priv == RV_PRIV_S && (cpu->mstatus & MSTATUS_SIE));
+	bool s_on =
+	    cpu->priv < RV_PRIV_S || (cpu->priv == RV_PRIV_S && (cpu->mstatus & MSTATUS_SIE));
 
 	if (!pend)
 		return -1;
@@ -216,12 +217,12 @@ bool rv_do_exception(struct cpu *c, int excp)
 		tval = 0;
 		break;
 	case EXCP_SEGV: /* the bus refused a physical access */
-		cause = c->fault_is_write == MMU_FETCH ? RV_CAUSE_INSN_ACCESS
+		cause = c->fault_is_write == MMU_FETCH	 ? RV_CAUSE_INSN_ACCESS
 			: c->fault_is_write == MMU_STORE ? RV_CAUSE_STORE_ACCESS
 							 : RV_CAUSE_LOAD_ACCESS;
 		break;
 	case EXCP_BUS: /* misaligned with alignment required */
-		cause = c->fault_is_write == MMU_FETCH ? RV_CAUSE_INSN_MISALIGNED
+		cause = c->fault_is_write == MMU_FETCH	 ? RV_CAUSE_INSN_MISALIGNED
 			: c->fault_is_write == MMU_STORE ? RV_CAUSE_STORE_MISALIGNED
 							 : RV_CAUSE_LOAD_MISALIGNED;
 		break;
@@ -261,9 +262,12 @@ bool rv_cpu_has_work(struct cpu *c)
 unsigned rv_fetch_mmu_idx(uint32_t flags)
 {
 	switch ((flags & RV_TBF_PRIV_MASK) >> RV_TBF_PRIV_SHIFT) {
-	case RV_PRIV_U: return RV_MMU_U;
-	case RV_PRIV_S: return RV_MMU_S;
-	default: return RV_MMU_M;
+	case RV_PRIV_U:
+		return RV_MMU_U;
+	case RV_PRIV_S:
+		return RV_MMU_S;
+	default:
+		return RV_MMU_M;
 	}
 }
 
@@ -366,7 +370,8 @@ void helper_rv_sfence_vma(struct rv_cpu *env, uint64_t vaddr, uint64_t asid, uin
 	if (env->priv == RV_PRIV_U || (env->priv == RV_PRIV_S && (env->mstatus & MSTATUS_TVM)))
 		rv_raise_illegal_insn(env, 0x12000073u | (uint32_t)(which & 1) << 15);
 	if (which & 2) {
-		uint64_t cur = rv_is32(env) ? (env->satp >> 22) & 0x1ff : (env->satp >> 44) & 0xffff;
+		uint64_t cur =
+		    rv_is32(env) ? (env->satp >> 22) & 0x1ff : (env->satp >> 44) & 0xffff;
 		if ((asid & 0xffff) != cur)
 			return;
 	}
@@ -402,7 +407,8 @@ void rv_hart_reset(struct cpu *c, uint64_t pc)
 	cpu->mstatus = rv32 ? 0 : (2ull << 32 | 2ull << 34); /* UXL = SXL = 64 */
 	cpu->misa = (rv32 ? 1ull << 30 : 2ull << 62) | cpu->misa_ext | 1u << ('S' - 'A');
 	cpu->medeleg = cpu->mideleg = cpu->mie = 0;
-	__atomic_store_n(&cpu->mip, 0, __ATOMIC_SEQ_CST);
+	/* the lines keep their levels (a device drives them); software bits clear */
+	__atomic_and_fetch(&cpu->mip, MIP_MSIP | MIP_MTIP | MIP_MEIP, __ATOMIC_SEQ_CST);
 	cpu->stip_sstc = 0;
 	cpu->mtvec = cpu->stvec = 0;
 	cpu->mscratch = cpu->sscratch = cpu->mepc = cpu->sepc = 0;
@@ -462,13 +468,16 @@ void rv_sys_dump_state(struct cpu *c, FILE *f)
 
 	if (!c->softmmu)
 		return;
-	fprintf(f, "priv %s mstatus %016" PRIx64 " mip %03" PRIx64 " mie %03" PRIx64
-		   " satp %016" PRIx64 "\n",
+	fprintf(f,
+		"priv %s mstatus %016" PRIx64 " mip %03" PRIx64 " mie %03" PRIx64
+		" satp %016" PRIx64 "\n",
 		rv_mode_name(c), cpu->mstatus, rv_mip(cpu), cpu->mie, cpu->satp);
-	fprintf(f, "mepc %016" PRIx64 " mcause %016" PRIx64 " mtval %016" PRIx64 " mtvec %016" PRIx64
-		   "\n",
+	fprintf(f,
+		"mepc %016" PRIx64 " mcause %016" PRIx64 " mtval %016" PRIx64 " mtvec %016" PRIx64
+		"\n",
 		cpu->mepc, cpu->mcause, cpu->mtval, cpu->mtvec);
-	fprintf(f, "sepc %016" PRIx64 " scause %016" PRIx64 " stval %016" PRIx64 " stvec %016" PRIx64
-		   "\n",
+	fprintf(f,
+		"sepc %016" PRIx64 " scause %016" PRIx64 " stval %016" PRIx64 " stvec %016" PRIx64
+		"\n",
 		cpu->sepc, cpu->scause, cpu->stval, cpu->stvec);
 }

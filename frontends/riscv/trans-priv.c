@@ -53,9 +53,9 @@ static ir_temp gpr_u64(struct rv_ctx *ctx, unsigned n)
 bool trans_sfence_vma(struct rv_ctx *ctx, const struct rvp_args *a)
 {
 	ir_temp args[3] = {
-		gpr_u64(ctx, (unsigned)a->rs1),
-		gpr_u64(ctx, (unsigned)a->rs2),
-		ir_const(ctx->ir, IR_I32, (a->rs1 ? 1u : 0u) | (a->rs2 ? 2u : 0u)),
+	    gpr_u64(ctx, (unsigned)a->rs1),
+	    gpr_u64(ctx, (unsigned)a->rs2),
+	    ir_const(ctx->ir, IR_I32, (a->rs1 ? 1u : 0u) | (a->rs2 ? 2u : 0u)),
 	};
 
 	/* also orders the page-table stores before the walks that follow */
@@ -77,10 +77,18 @@ bool rv_translate_priv(struct rv_ctx *ctx, uint32_t insn)
 static bool csr_write_is_plain(unsigned csr)
 {
 	switch (csr) {
-	case 0x140: case 0x141: case 0x142: case 0x143: /* sscratch sepc scause stval */
-	case 0x340: case 0x341: case 0x342: case 0x343: /* mscratch mepc mcause mtval */
-	case 0x105: case 0x305: /* stvec mtvec */
-	case 0x106: case 0x306: /* scounteren mcounteren */
+	case 0x140:
+	case 0x141:
+	case 0x142:
+	case 0x143: /* sscratch sepc scause stval */
+	case 0x340:
+	case 0x341:
+	case 0x342:
+	case 0x343: /* mscratch mepc mcause mtval */
+	case 0x105:
+	case 0x305: /* stvec mtvec */
+	case 0x106:
+	case 0x306: /* scounteren mcounteren */
 	case 0x302: /* medeleg */
 		return true;
 	default:
@@ -88,8 +96,7 @@ static bool csr_write_is_plain(unsigned csr)
 	}
 }
 
-bool gen_csr_sys(struct rv_ctx *ctx, const struct rv_args *a, unsigned op, ir_temp src,
-		 bool write)
+bool gen_csr_sys(struct rv_ctx *ctx, const struct rv_args *a, unsigned op, ir_temp src, bool write)
 {
 	struct ir_ctx *ir = ctx->ir;
 	unsigned csr = (unsigned)a->csr;

@@ -54,13 +54,13 @@ struct machine_opts {
 	const char *dump_dtb; /* write the device tree here and exit */
 	struct machine_drive drives[MACHINE_MAX_DRIVES];
 	unsigned ndrives;
-	bool net;             /* --net user[,...] */
+	bool net; /* --net user[,...] */
 	struct netdev_user_opts net_opts;
-	bool rng;             /* a virtio-rng device */
-	bool console_device;  /* a virtio-console (hvc0) that gets the terminal's input */
-	uint64_t ram_size;    /* bytes; 0: the board's default */
-	unsigned smp;         /* harts; 0: 1 */
-	bool have_seed;       /* --seed: reproducible entropy (virtio-rng, /chosen/rng-seed) */
+	bool rng;	     /* a virtio-rng device */
+	bool console_device; /* a virtio-console (hvc0) that gets the terminal's input */
+	uint64_t ram_size;   /* bytes; 0: the board's default */
+	unsigned smp;	     /* harts; 0: 1 */
+	bool have_seed;	     /* --seed: reproducible entropy (virtio-rng, /chosen/rng-seed) */
 	uint64_t seed;
 	struct exec_options exec;
 };
@@ -69,9 +69,9 @@ struct machine_opts {
 enum machine_state {
 	MACHINE_RUNNING,
 	MACHINE_POWEROFF, /* the guest powered off: exit status = machine.exit_status */
-	MACHINE_RESET,    /* the guest asked for a reboot */
-	MACHINE_QUIT,     /* Ctrl-A x, a signal */
-	MACHINE_ERROR,    /* morph cannot go on (an unexpected exception...) */
+	MACHINE_RESET,	  /* the guest asked for a reboot */
+	MACHINE_QUIT,	  /* Ctrl-A x, a signal */
+	MACHINE_ERROR,	  /* morph cannot go on (an unexpected exception...) */
 };
 
 struct machine;
@@ -80,29 +80,29 @@ struct machine;
 struct machine_hart {
 	struct machine *m;
 	struct cpu *cpu;
-	unsigned id;             /* hart id (mhartid) */
+	unsigned id; /* hart id (mhartid) */
 	pthread_t thread;
 	bool thread_started;
 	/* wfi: the hart sleeps on @cond (with @lock) until woken */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	bool wake;               /* a wakeup arrived since the hart last looked */
-	bool halted;             /* in wfi (for cpu_wakeup()) */
-	uint64_t start_pc;       /* where the hart starts (set by the board's load) */
-	uint64_t start_a[3];     /* a0..a2 at start (RISC-V: hartid, fdt, fw_dynamic info) */
-	unsigned xlen;           /* 32 or 64 (0: 64) */
-	uint64_t wfi_sleeps;     /* statistics: times the hart slept in wfi */
+	bool wake;	     /* a wakeup arrived since the hart last looked */
+	bool halted;	     /* in wfi (for cpu_wakeup()) */
+	uint64_t start_pc;   /* where the hart starts (set by the board's load) */
+	uint64_t start_a[3]; /* a0..a2 at start (RISC-V: hartid, fdt, fw_dynamic info) */
+	unsigned xlen;	     /* 32 or 64 (0: 64) */
+	uint64_t wfi_sleeps; /* statistics: times the hart slept in wfi */
 };
 
 /** A board: one const instance per machine type. */
 struct machine_class {
-	const char *name;   /* "virt", "spike" (--machine) */
-	const char *desc;   /* one line for --machine help */
-	const char *arch;   /* guest ISA (arch_find() name) */
+	const char *name; /* "virt", "spike" (--machine) */
+	const char *desc; /* one line for --machine help */
+	const char *arch; /* guest ISA (arch_find() name) */
 	uint64_t ram_base;
 	uint64_t default_ram_size;
 	unsigned max_harts;
-	uint64_t rom_base;  /* boot ROM (0: none) */
+	uint64_t rom_base; /* boot ROM (0: none) */
 	uint64_t rom_size;
 
 	/**
@@ -126,7 +126,8 @@ struct machine_class {
 	int (*finish)(struct machine *m);
 	/** hart_reset() - put the architectural start state (h->start_*) into h->cpu. */
 	void (*hart_reset)(struct machine *m, struct machine_hart *h);
-	/** reset() - board state to reset on reboot (devices are reset by bus_reset()). May be NULL. */
+	/** reset() - board state to reset on reboot (devices are reset by bus_reset()). May be
+	 * NULL. */
 	void (*reset)(struct machine *m);
 	/** fini() - free the board's private state (after the harts stopped). May be NULL. */
 	void (*fini)(struct machine *m);
@@ -139,11 +140,11 @@ struct machine {
 	const struct morph_arch *arch;
 	struct bus *bus;
 	struct ioloop *loop;
-	uint8_t *ram;          /* host address of guest RAM at ram_base */
+	uint8_t *ram; /* host address of guest RAM at ram_base */
 	uint64_t ram_base, ram_size;
-	uint8_t *rom;          /* boot ROM contents (mapped read-only at mc->rom_base) */
+	uint8_t *rom; /* boot ROM contents (mapped read-only at mc->rom_base) */
 
-	struct chardev *console;   /* the terminal */
+	struct chardev *console; /* the terminal */
 	struct blockdev *blk[MACHINE_MAX_DRIVES];
 	unsigned nblk;
 	struct netdev *net;
@@ -154,25 +155,25 @@ struct machine {
 
 	/* the device tree handed to the firmware */
 	void *fdt;
-	size_t fdt_size;       /* buffer size (fdt_totalsize() after packing) */
-	uint64_t fdt_addr;     /* guest physical address where it was placed */
+	size_t fdt_size;   /* buffer size (fdt_totalsize() after packing) */
+	uint64_t fdt_addr; /* guest physical address where it was placed */
 
 	/* what load() decided (for fdt() and finish()) */
-	uint64_t fw_start, fw_end;       /* firmware image in RAM (end 0: none) */
+	uint64_t fw_start, fw_end;			 /* firmware image in RAM (end 0: none) */
 	uint64_t kernel_start, kernel_end, kernel_entry; /* end 0: none */
 	uint64_t initrd_start, initrd_end;
-	uint64_t entry;                  /* where the harts start (after the boot ROM) */
+	uint64_t entry; /* where the harts start (after the boot ROM) */
 
 	/* stopping */
 	pthread_mutex_t state_lock;
 	pthread_cond_t state_cond;
-	volatile int state;    /* enum machine_state */
-	int exit_status;       /* of POWEROFF / the guest's failure code */
+	volatile int state; /* enum machine_state */
+	int exit_status;    /* of POWEROFF / the guest's failure code */
 	unsigned running_harts;
 
-	void *hart_priv;       /* the ISA's per-machine hart services (src/system/hart-*.c) */
-	char err[256];         /* error of the last failing call */
-	void *board;           /* the board's private state */
+	void *hart_priv; /* the ISA's per-machine hart services (src/system/hart-*.c) */
+	char err[256];	 /* error of the last failing call */
+	void *board;	 /* the board's private state */
 };
 
 /* ---------------------------------------------------------------- framework */
@@ -222,9 +223,9 @@ int machine_error(struct machine *m, const char *fmt, ...) __attribute__((format
 /** What was loaded where. */
 struct machine_image {
 	uint64_t start, end; /* guest physical [start, end) written (end: last byte + 1) */
-	uint64_t entry;      /* ELF entry point, or start */
+	uint64_t entry;	     /* ELF entry point, or start */
 	bool is_elf;
-	int elf_class;       /* ELF: 1 (32-bit) or 2 (64-bit); 0 otherwise */
+	int elf_class; /* ELF: 1 (32-bit) or 2 (64-bit); 0 otherwise */
 };
 
 /**
@@ -285,8 +286,8 @@ int machine_fdt_begin(struct machine *m, const char *compatible, const char *mod
  * its interrupt-controller per hart, and /cpus/cpu-map. The intc phandles go to
  * @intc[hart]. Phandles are allocated from *@next_phandle.
  */
-int machine_fdt_cpus(struct machine *m, const char *isa, const char *mmu_type,
-		     uint32_t timebase_hz, uint32_t *intc, uint32_t *next_phandle);
+int machine_fdt_cpus(struct machine *m, const char *isa, const char *mmu_type, uint32_t timebase_hz,
+		     uint32_t *intc, uint32_t *next_phandle);
 
 /** machine_fdt_memory() - /memory@BASE for RAM. */
 int machine_fdt_memory(struct machine *m);

@@ -349,8 +349,7 @@ void tlb_set_page_size(struct cpu *cpu, unsigned mmu_idx, uint64_t vaddr, uint64
 		__atomic_or_fetch(&e->addr_write, TLB_NOTDIRTY, __ATOMIC_SEQ_CST);
 }
 
-void tlb_set_page(struct cpu *cpu, unsigned mmu_idx, uint64_t vaddr, uint64_t paddr,
-		  unsigned prot)
+void tlb_set_page(struct cpu *cpu, unsigned mmu_idx, uint64_t vaddr, uint64_t paddr, unsigned prot)
 {
 	tlb_set_page_size(cpu, mmu_idx, vaddr, paddr, prot, TLB_PAGE_SIZE);
 }
@@ -382,10 +381,10 @@ static inline uint64_t *tag_ptr(struct tlb_entry *e, enum mmu_access acc)
 
 /* Where an access of one page goes. */
 struct resolved {
-	uint8_t *host;		/* RAM/ROM (NULL: the bus) */
+	uint8_t *host; /* RAM/ROM (NULL: the bus) */
 	uint64_t paddr;
-	uint64_t flags;		/* TLB_* flags of the tag */
-	struct tlb_entry *e;	/* NULL: an uncached (PAGE_NOTLB) translation */
+	uint64_t flags;	     /* TLB_* flags of the tag */
+	struct tlb_entry *e; /* NULL: an uncached (PAGE_NOTLB) translation */
 };
 
 /* Translate the page of @vaddr for @acc (raising the guest's faults). */
@@ -404,7 +403,8 @@ static void resolve(struct cpu *cpu, uint64_t vaddr, unsigned size, enum mmu_acc
 		if (!tag_hit(tag, vpage)) {
 			/* Not cached: complete this access from the fill itself. */
 			if (m->fill.mmu_idx != idx || m->fill.vaddr != vpage) {
-				fprintf(stderr, "morph: internal error: tlb_fill installed nothing\n");
+				fprintf(stderr,
+					"morph: internal error: tlb_fill installed nothing\n");
 				abort();
 			}
 			r->e = NULL;
@@ -412,7 +412,8 @@ static void resolve(struct cpu *cpu, uint64_t vaddr, unsigned size, enum mmu_acc
 			r->host = acc == MMU_STORE ? bus_ram_ptr_w(m->bus, r->paddr, size)
 						   : bus_ram_ptr(m->bus, r->paddr, size);
 			r->flags = r->host ? 0 : TLB_MMIO;
-			if (r->host && acc == MMU_STORE && code_page_test(r->paddr >> TLB_PAGE_BITS))
+			if (r->host && acc == MMU_STORE &&
+			    code_page_test(r->paddr >> TLB_PAGE_BITS))
 				r->flags |= TLB_NOTDIRTY;
 			return;
 		}
@@ -492,10 +493,14 @@ static inline bool crosses_page(uint64_t vaddr, unsigned size)
 static uint64_t bswap_size(uint64_t v, unsigned size)
 {
 	switch (size) {
-	case 2: return __builtin_bswap16((uint16_t)v);
-	case 4: return __builtin_bswap32((uint32_t)v);
-	case 8: return __builtin_bswap64(v);
-	default: return v;
+	case 2:
+		return __builtin_bswap16((uint16_t)v);
+	case 4:
+		return __builtin_bswap32((uint32_t)v);
+	case 8:
+		return __builtin_bswap64(v);
+	default:
+		return v;
 	}
 }
 

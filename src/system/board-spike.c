@@ -42,10 +42,10 @@ struct spike {
 	struct machine *m;
 	struct clint clint;
 	uint64_t tohost, fromhost; /* guest physical; 0: no HTIF */
-	uint64_t page[2];          /* MMIO pages (page[1] == page[0] if shared) */
+	uint64_t page[2];	   /* MMIO pages (page[1] == page[0] if shared) */
 	unsigned xlen;
-	bool getc_pending;         /* a getchar is waiting for input */
-	uint8_t in[64];            /* console input not yet asked for */
+	bool getc_pending; /* a getchar is waiting for input */
+	uint8_t in[64];	   /* console input not yet asked for */
 	unsigned in_len;
 };
 
@@ -61,8 +61,8 @@ static void spike_getc_answer(struct spike *s)
 
 	if (!s->getc_pending || !s->in_len || !from || *from)
 		return;
-	*from = (uint64_t)HTIF_DEV_CONSOLE << 56 | (uint64_t)HTIF_CONSOLE_GETC << 48 |
-		0x100 | s->in[0];
+	*from =
+	    (uint64_t)HTIF_DEV_CONSOLE << 56 | (uint64_t)HTIF_CONSOLE_GETC << 48 | 0x100 | s->in[0];
 	memmove(s->in, s->in + 1, --s->in_len);
 	s->getc_pending = false;
 	chardev_accept_input(s->m->console);
@@ -97,7 +97,8 @@ static void spike_syscall(struct spike *s, uint64_t addr)
 		return;
 	}
 	if (mm[0] == HTIF_SYS_WRITE && (mm[1] == 1 || mm[1] == 2)) {
-		const uint8_t *buf = mm[3] <= (1u << 20) ? machine_ram_ptr(s->m, mm[2], mm[3]) : NULL;
+		const uint8_t *buf =
+		    mm[3] <= (1u << 20) ? machine_ram_ptr(s->m, mm[2], mm[3]) : NULL;
 
 		if (buf) {
 			chardev_write(s->m->console, buf, mm[3]);
@@ -123,8 +124,10 @@ static void spike_tohost(struct spike *s, uint64_t v)
 			uint64_t code = payload >> 1;
 
 			if (code)
-				fprintf(stderr, "morph: spike: the program reported failure %" PRIu64
-						" through tohost\n", code);
+				fprintf(stderr,
+					"morph: spike: the program reported failure %" PRIu64
+					" through tohost\n",
+					code);
 			/* like Spike and QEMU: the status is the program's */
 			machine_request_stop(s->m, MACHINE_POWEROFF, code > 255 ? 255 : (int)code);
 			*to = 0;
@@ -142,7 +145,8 @@ static void spike_tohost(struct spike *s, uint64_t v)
 		chardev_write(s->m->console, &c, 1);
 		*to = 0;
 		if (from)
-			*from = (uint64_t)HTIF_DEV_CONSOLE << 56 | (uint64_t)HTIF_CONSOLE_PUTC << 48;
+			*from = (uint64_t)HTIF_DEV_CONSOLE << 56 | (uint64_t)HTIF_CONSOLE_PUTC
+								       << 48;
 		return;
 	}
 	if (dev == HTIF_DEV_CONSOLE && cmd == HTIF_CONSOLE_GETC) {
@@ -242,9 +246,10 @@ static int spike_map_ram(struct machine *m)
 	}
 	if (s->tohost) {
 		if (s->tohost < m->ram_base || s->tohost + 8 > ram_end || (s->tohost & 7) ||
-		    (s->fromhost && (s->fromhost < m->ram_base || s->fromhost + 8 > ram_end ||
-				     (s->fromhost & 7))))
-			return machine_error(m, "%s: tohost/fromhost (0x%" PRIx64 "/0x%" PRIx64
+		    (s->fromhost &&
+		     (s->fromhost < m->ram_base || s->fromhost + 8 > ram_end || (s->fromhost & 7))))
+			return machine_error(m,
+					     "%s: tohost/fromhost (0x%" PRIx64 "/0x%" PRIx64
 					     ") must be aligned words in RAM",
 					     prog, s->tohost, s->fromhost);
 		s->page[npages++] = s->tohost & ~0xfffull;
@@ -264,7 +269,8 @@ static int spike_map_ram(struct machine *m)
 		int r;
 
 		if (end > at) {
-			r = bus_map_ram(m->bus, at, end - at, m->ram + (at - m->ram_base), 0, "ram");
+			r = bus_map_ram(m->bus, at, end - at, m->ram + (at - m->ram_base), 0,
+					"ram");
 			if (r < 0)
 				return machine_error(m, "cannot map RAM: %s", strerror(-r));
 		}
@@ -374,9 +380,8 @@ static int spike_fdt(struct machine *m)
 
 	TRY(machine_fdt_begin(m, "ucb,spike-bare-dev", "ucb,spike-bare,morph"));
 	sys_hart_isa(&m->harts[0], isa, sizeof(isa));
-	TRY(machine_fdt_cpus(m, isa,
-			     s->xlen == 32 ? "riscv,sv32" : "riscv,sv48", ACLINT_DEFAULT_FREQ_HZ,
-			     intc, &phandle));
+	TRY(machine_fdt_cpus(m, isa, s->xlen == 32 ? "riscv,sv32" : "riscv,sv48",
+			     ACLINT_DEFAULT_FREQ_HZ, intc, &phandle));
 	TRY(machine_fdt_memory(m));
 	soc = fdt_add_subnode(m->fdt, 0, "soc");
 	TRY(soc);

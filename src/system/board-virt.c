@@ -207,10 +207,11 @@ static int virt_load(struct machine *m)
 	if (!bios) {
 		bios = virt_default_bios(defbios, sizeof(defbios));
 		if (access(bios, R_OK) != 0)
-			return machine_error(m,
-					     "no firmware: %s is missing (run "
-					     "scripts/fetch-guest-system.sh, or give --bios FILE|none)",
-					     bios);
+			return machine_error(
+			    m,
+			    "no firmware: %s is missing (run "
+			    "scripts/fetch-guest-system.sh, or give --bios FILE|none)",
+			    bios);
 	}
 	if (strcmp(bios, "none")) {
 		int elf = machine_file_is_elf(m, "firmware", bios);

@@ -14,41 +14,42 @@
 
 static void system_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: morph system [options]\n"
-		"\n"
-		"Emulate a whole RISC-V machine: firmware, kernel, devices.\n"
-		"\n"
-		"options:\n"
-		"  -M, --machine NAME    board: virt (default), spike; 'help' lists them\n"
-		"  --bios FILE|none      firmware (ELF or raw, loaded at the start of RAM);\n"
-		"                        default for virt: OpenSBI fw_dynamic.bin from the\n"
-		"                        guest cache (scripts/fetch-guest-system.sh); none: run\n"
-		"                        the kernel or ELF program directly in M-mode\n"
-		"  --kernel FILE         Linux Image (or an ELF program)\n"
-		"  --initrd FILE         initial ramdisk\n"
-		"  --append CMDLINE      kernel command line\n"
-		"  --drive FILE[,readonly][,snapshot]\n"
-		"                        a virtio-blk disk on a raw image (repeatable);\n"
-		"                        snapshot: writes stay in memory\n"
-		"  --net user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]...\n"
-		"                        virtio-net with user-mode NAT (host loopback at 10.0.2.2)\n"
-		"  --rng                 a virtio-rng device\n"
-		"  --console-device      a virtio-console (hvc0) that gets the terminal's input\n"
-		"  -m, --memory SIZE     RAM, e.g. 512M, 2G (default 512M; a plain number is MiB)\n"
-		"  --smp N               number of harts (default 1)\n"
-		"  --dtb FILE            use this device tree instead of the generated one\n"
-		"  --dump-dtb FILE       write the device tree to FILE and exit\n"
-		"  --seed N              reproducible entropy (virtio-rng, /chosen/rng-seed)\n"
-		"  -h, --help            this text\n"
-		"\n"
-		"execution and tracing options:\n"
-		"%s"
-		"\n"
-		"On a terminal the console is raw: Ctrl-A x quits, Ctrl-A h lists the keys.\n"
-		"Exit status: 0 when the guest powers off; a failure code the guest reports\n"
-		"(sifive_test, HTIF tohost); 1 on errors; 128+N when stopped by signal N.\n",
-		exec_options_help());
+	fprintf(
+	    f,
+	    "usage: morph system [options]\n"
+	    "\n"
+	    "Emulate a whole RISC-V machine: firmware, kernel, devices.\n"
+	    "\n"
+	    "options:\n"
+	    "  -M, --machine NAME    board: virt (default), spike; 'help' lists them\n"
+	    "  --bios FILE|none      firmware (ELF or raw, loaded at the start of RAM);\n"
+	    "                        default for virt: OpenSBI fw_dynamic.bin from the\n"
+	    "                        guest cache (scripts/fetch-guest-system.sh); none: run\n"
+	    "                        the kernel or ELF program directly in M-mode\n"
+	    "  --kernel FILE         Linux Image (or an ELF program)\n"
+	    "  --initrd FILE         initial ramdisk\n"
+	    "  --append CMDLINE      kernel command line\n"
+	    "  --drive FILE[,readonly][,snapshot]\n"
+	    "                        a virtio-blk disk on a raw image (repeatable);\n"
+	    "                        snapshot: writes stay in memory\n"
+	    "  --net user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]...\n"
+	    "                        virtio-net with user-mode NAT (host loopback at 10.0.2.2)\n"
+	    "  --rng                 a virtio-rng device\n"
+	    "  --console-device      a virtio-console (hvc0) that gets the terminal's input\n"
+	    "  -m, --memory SIZE     RAM, e.g. 512M, 2G (default 512M; a plain number is MiB)\n"
+	    "  --smp N               number of harts (default 1)\n"
+	    "  --dtb FILE            use this device tree instead of the generated one\n"
+	    "  --dump-dtb FILE       write the device tree to FILE and exit\n"
+	    "  --seed N              reproducible entropy (virtio-rng, /chosen/rng-seed)\n"
+	    "  -h, --help            this text\n"
+	    "\n"
+	    "execution and tracing options:\n"
+	    "%s"
+	    "\n"
+	    "On a terminal the console is raw: Ctrl-A x quits, Ctrl-A h lists the keys.\n"
+	    "Exit status: 0 when the guest powers off; a failure code the guest reports\n"
+	    "(sifive_test, HTIF tohost); 1 on errors; 128+N when stopped by signal N.\n",
+	    exec_options_help());
 }
 
 uint64_t sys_parse_size(const char *s)
@@ -153,10 +154,10 @@ int system_cmd(int argc, char **argv)
 			o->console_device = true;
 			takes = false;
 		} else if (strcmp(a, "-M") && strcmp(a, "--machine") && strcmp(a, "--bios") &&
-			   strcmp(a, "--kernel") && strcmp(a, "--initrd") && strcmp(a, "--append") &&
-			   strcmp(a, "--drive") && strcmp(a, "--net") && strcmp(a, "-m") &&
-			   strcmp(a, "--memory") && strcmp(a, "--smp") && strcmp(a, "--dtb") &&
-			   strcmp(a, "--dump-dtb") && strcmp(a, "--seed")) {
+			   strcmp(a, "--kernel") && strcmp(a, "--initrd") &&
+			   strcmp(a, "--append") && strcmp(a, "--drive") && strcmp(a, "--net") &&
+			   strcmp(a, "-m") && strcmp(a, "--memory") && strcmp(a, "--smp") &&
+			   strcmp(a, "--dtb") && strcmp(a, "--dump-dtb") && strcmp(a, "--seed")) {
 			int r = exec_parse_option(argc, argv, &i, &o->exec);
 
 			if (r < 0) {
@@ -225,7 +226,8 @@ int system_cmd(int argc, char **argv)
 			o->ram_size = sys_parse_size(val);
 			if (o->ram_size < (16ull << 20) || o->ram_size > (1ull << 40) ||
 			    (o->ram_size & 0xfff)) {
-				status = bad("bad memory size '%s' (16M to 1T, e.g. 512M or 2G)", val);
+				status =
+				    bad("bad memory size '%s' (16M to 1T, e.g. 512M or 2G)", val);
 				goto out;
 			}
 		} else if (!strcmp(a, "--smp")) {

@@ -78,8 +78,8 @@ static int fdt_isa_extensions(void *fdt, int node, const char *isa)
 	return fdt_setprop(fdt, node, "riscv,isa-extensions", list, (int)n);
 }
 
-int machine_fdt_cpus(struct machine *m, const char *isa, const char *mmu_type,
-		     uint32_t timebase_hz, uint32_t *intc, uint32_t *next_phandle)
+int machine_fdt_cpus(struct machine *m, const char *isa, const char *mmu_type, uint32_t timebase_hz,
+		     uint32_t *intc, uint32_t *next_phandle)
 {
 	void *fdt = m->fdt;
 	uint32_t cpu_ph[MACHINE_MAX_HARTS];
@@ -198,7 +198,7 @@ int machine_fdt_chosen(struct machine *m, const char *stdout_path)
 	 * reproducible (a different stream than the virtio-rng's).
 	 */
 	if (seed_bytes(m->opts->have_seed, m->opts->seed ^ 0x6664742d73656564ull, seed,
-			       sizeof(seed)) == 0)
+		       sizeof(seed)) == 0)
 		TRY(fdt_setprop(fdt, node, "rng-seed", seed, sizeof(seed)));
 	return 0;
 }
@@ -309,7 +309,7 @@ int machine_fdt_place(struct machine *m)
 	if ((m->initrd_end && addr < m->initrd_end) || (m->kernel_end && addr < m->kernel_end) ||
 	    (m->fw_end && addr < m->fw_end))
 		return machine_error(m, "RAM too small for the images and the device tree "
-				     "(try a larger -m)");
+					"(try a larger -m)");
 	p = machine_ram_ptr(m, addr, size);
 	if (!p)
 		return machine_error(m, "the device tree does not fit in RAM");

@@ -141,8 +141,7 @@ void sys_hart_set_xlen(struct machine_hart *h, unsigned xlen)
 	rv_hart_set_xlen(h->cpu, xlen);
 }
 
-void sys_hart_set_start(struct machine_hart *h, uint64_t pc, uint64_t a0, uint64_t a1,
-			uint64_t a2)
+void sys_hart_set_start(struct machine_hart *h, uint64_t pc, uint64_t a0, uint64_t a1, uint64_t a2)
 {
 	h->start_pc = pc;
 	h->start_a[0] = a0;

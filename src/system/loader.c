@@ -101,8 +101,8 @@ static uint64_t rd(const uint8_t *p, unsigned n, bool be)
  * Look @names up in the ELF's symbol table (SHT_SYMTAB, else SHT_DYNSYM).
  * Missing symbols, tables or a stripped file leave the values 0.
  */
-static void elf_find_symbols(const struct elf_file *ef, const char *const *names,
-			     uint64_t *values, unsigned n)
+static void elf_find_symbols(const struct elf_file *ef, const char *const *names, uint64_t *values,
+			     unsigned n)
 {
 	bool is64 = ef->elf_class == 2, be = ef->big_endian;
 	uint8_t eh[64];
@@ -275,12 +275,12 @@ struct rv_image_header {
 	uint32_t code0, code1;
 	uint64_t text_offset; /* load offset from the start of RAM (little-endian) */
 	uint64_t image_size;  /* memory footprint, bss included */
-	uint64_t flags;       /* bit 0: big-endian kernel */
+	uint64_t flags;	      /* bit 0: big-endian kernel */
 	uint32_t version;
 	uint32_t res1;
 	uint64_t res2;
-	uint8_t magic[8];     /* "RISCV\0\0\0" (deprecated) */
-	uint8_t magic2[4];    /* "RSC\x05" */
+	uint8_t magic[8];  /* "RISCV\0\0\0" (deprecated) */
+	uint8_t magic2[4]; /* "RSC\x05" */
 	uint32_t res3;
 };
 _Static_assert(sizeof(struct rv_image_header) == 64, "Image header is 64 bytes");
@@ -414,8 +414,12 @@ int rv_boot_rom(struct machine *m, unsigned xlen, uint64_t start, uint64_t next_
 	enum { START = 0x18, FDT = 0x20, INFO = 0x28 };
 	unsigned w = xlen / 8, load = xlen == 32 ? 2 : 3; /* lw / ld */
 	const uint64_t info[] = {
-	    FW_DYNAMIC_INFO_MAGIC, FW_DYNAMIC_INFO_VERSION, next_addr, next_mode,
-	    0 /* options */, 0 /* boot_hart: hart 0 boots, the others wait */,
+	    FW_DYNAMIC_INFO_MAGIC,
+	    FW_DYNAMIC_INFO_VERSION,
+	    next_addr,
+	    next_mode,
+	    0 /* options */,
+	    0 /* boot_hart: hart 0 boots, the others wait */,
 	};
 	uint32_t code[] = {
 	    RV_T0 << 7 | 0x17, /* auipc t0, 0 */

@@ -315,9 +315,8 @@ struct machine *machine_create(const struct machine_opts *opts, bool *done, char
 	}
 	if (mc->rom_size) {
 		m->rom = calloc(1, mc->rom_size);
-		if (!m->rom ||
-		    bus_map_ram(m->bus, mc->rom_base, mc->rom_size, m->rom, BUS_RAM_READONLY,
-				"rom") < 0) {
+		if (!m->rom || bus_map_ram(m->bus, mc->rom_base, mc->rom_size, m->rom,
+					   BUS_RAM_READONLY, "rom") < 0) {
 			machine_error(m, "cannot map the boot ROM");
 			goto fail;
 		}
@@ -343,10 +342,16 @@ struct machine *machine_create(const struct machine_opts *opts, bool *done, char
 	for (unsigned i = 0; i < m->nharts; i++) {
 		struct machine_hart *h = &m->harts[i];
 
+		pthread_condattr_t ca;
+
 		h->m = m;
 		h->id = i;
 		pthread_mutex_init(&h->lock, NULL);
-		pthread_cond_init(&h->cond, NULL);
+		/* wfi deadlines are host monotonic time */
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&h->cond, &ca);
+		pthread_condattr_destroy(&ca);
 		if (sys_hart_create(m, h) < 0)
 			goto fail;
 	}

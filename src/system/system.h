@@ -34,8 +34,7 @@ struct irq_line sys_hart_irq(struct machine_hart *h, unsigned irq);
 void sys_hart_set_timer(struct machine *m, struct aclint_mtimer *mt);
 
 /** sys_hart_set_start() - pc and a0..a2 at reset, in machine mode. */
-void sys_hart_set_start(struct machine_hart *h, uint64_t pc, uint64_t a0, uint64_t a1,
-			uint64_t a2);
+void sys_hart_set_start(struct machine_hart *h, uint64_t pc, uint64_t a0, uint64_t a1, uint64_t a2);
 
 /** sys_hart_isa() - the device tree's riscv,isa string of the hart's extensions. */
 void sys_hart_isa(struct machine_hart *h, char *buf, size_t size);

@@ -227,6 +227,7 @@ idle)
 	c1=$(ticks)
 	w1=$(date +%s.%N)
 	[ -n "$c0" ] && [ -n "$c1" ] || fail "morph exited during the guest's sleep"
+	send "measured"$'\n'
 	wall=$(echo "$w1 - $w0" | bc)
 	# the guest's clock follows the host's: an 8 s sleep takes about 8 s
 	[ "$(echo "$wall > 6" | bc)" = 1 ] || fail "the guest's 8 s sleep took ${wall} s"

@@ -3,7 +3,8 @@
  * Page faults of each kind with the faulting address in xtval, delegated and
  * not; hardware A/D updates; U/S protection with SUM; MXR; superpages and
  * misaligned superpages; non-canonical addresses; reserved PTE encodings;
- * sfence.vma after remapping (by address, by ASID, global); MPRV.
+ * sfence.vma after remapping (by address, by ASID, global); MPRV; an
+ * instruction straddling into an unmapped page, then mapped.
  *
  * Layout: the program is identity-mapped by a 1 GiB page at 0x80000000 (S
  * only) and again at 0x40000000 for U-mode (run_va_offset); test pages are
@@ -179,6 +180,26 @@ int main(void)
 	CHECK_EQ(OK(MODE_S, load, TEST_VA + 0x201000), 0x77);
 	map(TEST_VA + 0x400000, (unsigned long)big + PAGE, PTE_V | PTE_R | PTE_A, 1);
 	FAULT(MODE_S, load, TEST_VA + 0x400000, CAUSE_LOAD_PAGE, 'M');
+
+	/*
+	 * ---- an instruction straddling into an unmapped page: fetch page fault
+	 * at the second page (xtval), the instruction's address in xepc; once
+	 * the page is mapped, it runs
+	 */
+	uint16_t *c0 = alloc_pages(1, PAGE), *c1 = alloc_pages(1, PAGE);
+	unsigned long cva = TEST_VA + 0x800000;
+	c0[2047] = 0x0513;      /* addi a0, a0, 1: low parcel at the page's end */
+	c1[0] = 0x0015;         /* its high parcel on the next page */
+	c1[1] = 0x8082;         /* c.ret */
+	__asm__ volatile("fence.i" ::: "memory");
+	map(cva, (unsigned long)c0, PTE_V | PTE_X | PTE_A, 0);
+	unsigned n0 = trap_count;
+	run_in_mode(MODE_S, call, (long)(cva + PAGE - 2));
+	CHECK_TRAP(n0, CAUSE_FETCH_PAGE, 'M');
+	CHECK_EQ(last_trap()->epc, cva + PAGE - 2);
+	CHECK_EQ(last_trap()->tval, cva + PAGE); /* the part that faulted */
+	map(cva + PAGE, (unsigned long)c1, PTE_V | PTE_X | PTE_A, 0);
+	CHECK_EQ(OK(MODE_S, call, cva + PAGE - 2), 1);
 
 	/* ---- non-canonical addresses: bits above the VA width must copy its top bit */
 	unsigned long nc = 1ul << (12 + 9 * LEVELS); /* just above the VA space */

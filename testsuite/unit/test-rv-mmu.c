@@ -131,15 +131,15 @@ static const struct tlb_entry *entry(unsigned idx, uint64_t va)
 }
 
 /* Run @expr expecting it to raise; returns the exception (fault_addr in cpu) */
-#define RAISES(expr)                                              \
-	({                                                        \
-		volatile int excp_ = EXCP_NONE;                   \
-		if (sigsetjmp(cpu->jmp_env, 0) == 0) {            \
-			expr;                                     \
-		} else {                                          \
-			excp_ = cpu->exception;                   \
-		}                                                 \
-		excp_;                                            \
+#define RAISES(expr)                                                                               \
+	({                                                                                         \
+		volatile int excp_ = EXCP_NONE;                                                    \
+		if (sigsetjmp(cpu->jmp_env, 0) == 0) {                                             \
+			expr;                                                                      \
+		} else {                                                                           \
+			excp_ = cpu->exception;                                                    \
+		}                                                                                  \
+		excp_;                                                                             \
 	})
 
 START_TEST(fill_4k_and_ad)
@@ -259,8 +259,7 @@ START_TEST(slow_path)
 	ram[0x280000] = 0x33;
 	ram[0x280001] = 0x44;
 	ck_assert_uint_eq(softmmu_load(cpu, 0x10000ffe, IR_MO_32 | mo), 0x44332211);
-	ck_assert_uint_eq(softmmu_load(cpu, 0x10000fff, IR_MO_16 | IR_MO_SIGN | mo),
-			  0x3322);
+	ck_assert_uint_eq(softmmu_load(cpu, 0x10000fff, IR_MO_16 | IR_MO_SIGN | mo), 0x3322);
 	softmmu_store(cpu, 0x10000ffd, 0xa1a2a3a4, IR_MO_32 | mo);
 	ck_assert_uint_eq(ram[0x200ffd], 0xa4);
 	ck_assert_uint_eq(ram[0x280000], 0xa1);
