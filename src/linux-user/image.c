@@ -97,18 +97,10 @@ static const struct elf_mapper guest_mapper = {
 
 /* ---- AT_RANDOM ---- */
 
-static uint64_t splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 static void random_bytes(uint8_t out[16], const struct lx_image_args *args)
 {
 	if (args->have_seed) {
-		uint64_t s = args->seed, v[2] = { splitmix64(&s), splitmix64(&s) };
+		uint64_t s = args->seed, v[2] = { lx_splitmix64(&s), lx_splitmix64(&s) };
 		memcpy(out, v, 16);
 		return;
 	}

@@ -327,4 +327,13 @@ int lx_load_program(struct cpu *cpu, struct elf_file *ef, const struct lx_image_
 /** lx_error() - "morph: ..." on stderr. */
 void lx_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/** lx_splitmix64() - next value of the splitmix64 stream in *@s (--seed randomness). */
+static inline uint64_t lx_splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
 #endif

@@ -1118,10 +1118,7 @@ static void seeded_random(uint8_t *p, size_t n)
 {
 	pthread_mutex_lock(&lx.rng_lock);
 	for (size_t i = 0; i < n; i += 8) {
-		uint64_t z = (lx.rng_state += 0x9e3779b97f4a7c15ull);
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-		z ^= z >> 31;
+		uint64_t z = lx_splitmix64(&lx.rng_state);
 		memcpy(p + i, &z, n - i < 8 ? n - i : 8);
 	}
 	pthread_mutex_unlock(&lx.rng_lock);

@@ -154,6 +154,16 @@ static const char *intern_text(const char *s)
 	return p;
 }
 
+/* Instruction bytes as the ISA writes the word: in the guest's byte order. */
+static uint64_t insn_word(const struct morph_arch *arch, const uint8_t *bytes, unsigned len)
+{
+	uint64_t word = 0;
+
+	for (unsigned k = 0; k < len; k++)
+		word = arch->big_endian ? (word << 8) | bytes[k] : word | (uint64_t)bytes[k] << (8 * k);
+	return word;
+}
+
 /* The instruction's encoding as the ISA writes it (a word in guest byte order) and its text. */
 static const char *describe_insn(struct cpu *cpu, uint64_t pc, unsigned len, uint32_t flags,
 				 uint64_t *word)
@@ -165,8 +175,7 @@ static const char *describe_insn(struct cpu *cpu, uint64_t pc, unsigned len, uin
 	*word = 0;
 	if (translator_fetch(cpu, pc, bytes, len) < 0)
 		return "?";
-	for (unsigned k = 0; k < len; k++)
-		*word = arch->big_endian ? (*word << 8) | bytes[k] : *word | (uint64_t)bytes[k] << (8 * k);
+	*word = insn_word(arch, bytes, len);
 	if (!arch->disas(text, sizeof(text), pc, bytes, len, flags))
 		return "?";
 	return intern_text(text);
@@ -257,10 +266,7 @@ void trace_tb_in_asm(struct cpu *cpu, struct tb *tb)
 		unsigned len = arch->disas(text, sizeof(text), pc, bytes, avail, tb->flags);
 		if (!len)
 			break;
-		uint64_t word = 0;
-		for (unsigned k = 0; k < len; k++)
-			word = arch->big_endian ? (word << 8) | bytes[k]
-						: word | (uint64_t)bytes[k] << (8 * k);
+		uint64_t word = insn_word(arch, bytes, len);
 		fprintf(trace_out, "  0x%016" PRIx64 ":  %0*" PRIx64 "%*s  %s\n", pc, (int)len * 2,
 			word, (int)(8 - len * 2 > 0 ? 8 - len * 2 : 0), "", text);
 		pc += len;
