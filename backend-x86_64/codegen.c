@@ -1131,6 +1131,9 @@ static void gen_op(struct x86_cg *cg, const struct ir_op *op)
 	case IR_ld_env:
 		gen_ld_env(cg, op);
 		break;
+	case IR_fpop:
+		x86_gen_fpop(cg, op);
+		break;
 	case IR_st_env:
 		gen_st_env(cg, op);
 		break;

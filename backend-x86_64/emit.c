@@ -478,6 +478,34 @@ void x86_popcnt(struct x86_buf *b, unsigned w, int dst, int src)
 	op_rr(b, OPC_F3 | wflag(w) | OPC_0F | 0xb8, dst, src);
 }
 
+/* ---- scalar SSE ---- */
+
+void x86_sse(struct x86_buf *b, enum x86_sse op, bool dbl, int xdst, int xsrc)
+{
+	unsigned pfx;
+
+	if (op == X86_SSE_MOVAP || op == X86_SSE_UCOMI || op == X86_SSE_COMI)
+		pfx = dbl ? OPC_66 : 0;
+	else
+		pfx = dbl ? OPC_F2 : OPC_F3;
+	op_rr(b, pfx | OPC_0F | op, xdst, xsrc);
+}
+
+void x86_movq_xr(struct x86_buf *b, unsigned w, int xdst, int src)
+{
+	op_rr(b, OPC_66 | wflag(w) | OPC_0F | 0x6e, xdst, src);
+}
+
+void x86_movq_xm(struct x86_buf *b, unsigned w, int xdst, struct x86_mem m)
+{
+	op_rm(b, OPC_66 | wflag(w) | OPC_0F | 0x6e, xdst, m);
+}
+
+void x86_movq_rx(struct x86_buf *b, unsigned w, int dst, int xsrc)
+{
+	op_rr(b, OPC_66 | wflag(w) | OPC_0F | 0x7e, xsrc, dst);
+}
+
 /* ---- atomics and barriers ---- */
 
 void x86_lock_cmpxchg(struct x86_buf *b, unsigned w, struct x86_mem m, int src)

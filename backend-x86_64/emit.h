@@ -159,6 +159,24 @@ void x86_tzcnt(struct x86_buf *b, unsigned w, int dst, int src);
 void x86_popcnt(struct x86_buf *b, unsigned w, int dst, int src);
 
 /* ---- atomics and barriers ---- */
+/*
+ * Scalar SSE (SSE2): x86_sse() is dst OP= src for the arithmetic opcodes
+ * (sd/ss by @dbl) and dst CMP src / dst = src for the others (pd/ps forms).
+ * xmm registers are numbered 0-15 like the GPRs.
+ */
+enum x86_sse {
+	X86_SSE_SQRT = 0x51, X86_SSE_ADD = 0x58, X86_SSE_MUL = 0x59, X86_SSE_SUB = 0x5c,
+	X86_SSE_DIV = 0x5e, /* scalar arithmetic */
+	X86_SSE_MOVAP = 0x28, X86_SSE_UCOMI = 0x2e, X86_SSE_COMI = 0x2f, /* whole register */
+};
+void x86_sse(struct x86_buf *b, enum x86_sse op, bool dbl, int xdst, int xsrc);
+/** movq/movd xmm <- GPR (w = 64 or 32, upper bits of the xmm zeroed) */
+void x86_movq_xr(struct x86_buf *b, unsigned w, int xdst, int src);
+/** movq/movd xmm <- memory */
+void x86_movq_xm(struct x86_buf *b, unsigned w, int xdst, struct x86_mem m);
+/** movq/movd GPR <- xmm (a 32-bit move zero-extends) */
+void x86_movq_rx(struct x86_buf *b, unsigned w, int dst, int xsrc);
+
 void x86_lock_cmpxchg(struct x86_buf *b, unsigned w, struct x86_mem m, int src);
 void x86_lock_xadd(struct x86_buf *b, unsigned w, struct x86_mem m, int src);
 /** x86_xchg_mr() - xchg [m], src (implicitly locked). */

@@ -131,6 +131,8 @@ bool x86_syncs_globals(const struct ir_op *op)
 		return ir_helper_get((unsigned)op->args[op->nout + op->nin])->flags &
 		       (IR_HF_READS_GLOBALS | IR_HF_WRITES_GLOBALS | IR_HF_MAY_RAISE |
 			IR_HF_NORETURN);
+	case IR_fpop: /* its slow path may raise: the values of globals are observable */
+		return ir_helper_get((unsigned)op->args[4])->flags & IR_HF_MAY_RAISE;
 	default:
 		return false;
 	}

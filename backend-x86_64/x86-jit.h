@@ -194,6 +194,10 @@ static inline bool x86_is_const(const struct x86_cg *cg, ir_temp t)
 	return cg->ir->temps[t].kind == IR_TEMP_CONST;
 }
 
+/* ---- fp.c ---- */
+/** x86_gen_fpop() - IR_fpop inline in SSE with its fallback call as the slow path. */
+void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op);
+
 /* ---- codegen.c ---- */
 /** x86_codegen() - generate @tb's code from @ctx into @cg->b; false on overflow. */
 bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx);

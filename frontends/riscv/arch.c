@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "morph/frontend.h"
+#include "frontends/riscv/rv-fp.h"
 #include "frontends/riscv/rv-gen.h"
 #include "frontends/riscv/rv-sys.h"
 
@@ -57,7 +58,7 @@ static void rv_cpu_reset(struct cpu *c)
 	cpu->misa_ext = MISA('I') | MISA('M') | MISA('A') | MISA('F') | MISA('D') | MISA('C') |
 			MISA('U');
 	cpu->load_res = ~(uint64_t)0;
-	cpu->fflags = 0;
+	rv_set_fflags(cpu, 0);
 	cpu->frm = RV_RM_RNE;
 	cpu->cycle_base = rv_clock_ns();
 }
@@ -73,7 +74,7 @@ static void rv_dump_state(struct cpu *c, FILE *f)
 	for (unsigned i = 0; i < 32; i++)
 		fprintf(f, "%-4s %016llx%s", rv_fpr_name(i), (unsigned long long)cpu->f[i],
 			i % 4 == 3 ? "\n" : "  ");
-	fprintf(f, "fflags %02x frm %u reservation %016llx\n", cpu->fflags, cpu->frm,
+	fprintf(f, "fflags %02x frm %u reservation %016llx\n", rv_fflags(cpu), cpu->frm,
 		(unsigned long long)cpu->load_res);
 	rv_sys_dump_state(c, f);
 }

@@ -22,7 +22,11 @@
 /* RISC-V's FP environment for one operation: translate-time rm or frm. */
 static struct fpu_status rv_status(struct rv_cpu *cpu, uint32_t rm)
 {
-	struct fpu_status st = {0, 0, FPU_NAN_DEFAULT, false};
+	/*
+	 * Seeded with the accrued flags (fpu.h and fflags share the layout): an
+	 * already-raised inexact lets src/fpu skip its MXCSR round trip.
+	 */
+	struct fpu_status st = {0, cpu->fflags, FPU_NAN_DEFAULT, false};
 
 	if (rm == RV_RM_DYN)
 		rm = cpu->frm;

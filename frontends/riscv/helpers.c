@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "morph/exec.h"
+#include "frontends/riscv/rv-fp.h"
 #include "frontends/riscv/rv-gen.h"
 
 #define HELPER_LIST "frontends/riscv/helpers.def"
@@ -68,11 +69,11 @@ uint64_t helper_rv_csrr_fp(struct rv_cpu *env, uint32_t csr)
 {
 	switch (csr) {
 	case RV_CSR_FFLAGS:
-		return env->fflags & 0x1f;
+		return rv_fflags(env) & 0x1f;
 	case RV_CSR_FRM:
 		return env->frm & 7;
 	default: /* fcsr */
-		return (env->frm & 7) << 5 | (env->fflags & 0x1f);
+		return (env->frm & 7) << 5 | (rv_fflags(env) & 0x1f);
 	}
 }
 
@@ -80,13 +81,13 @@ void helper_rv_csrw_fp(struct rv_cpu *env, uint32_t csr, uint64_t v)
 {
 	switch (csr) {
 	case RV_CSR_FFLAGS:
-		env->fflags = v & 0x1f;
+		rv_set_fflags(env, (uint32_t)v);
 		break;
 	case RV_CSR_FRM:
 		env->frm = v & 7;
 		break;
 	default: /* fcsr: bits 31:8 are reserved and read as zero */
-		env->fflags = v & 0x1f;
+		rv_set_fflags(env, (uint32_t)v);
 		env->frm = (v >> 5) & 7;
 		break;
 	}

@@ -24,6 +24,7 @@
 #include "morph/linux-abi.h"
 #include "morph/tb.h"
 #include "frontends/riscv/rv-cpu.h"
+#include "frontends/riscv/rv-fp.h"
 
 #define RV_NR_rt_sigreturn 139
 #define RV_NR_riscv_hwprobe 258
@@ -105,7 +106,7 @@ static int rv_setup_rt_frame(struct cpu *c, const struct lx_sigframe *f)
 		lx_st64(mc + 8 * i, cpu->x[i]);
 	for (int i = 0; i < 32; i++)
 		lx_st64(fp + 8 * i, cpu->f[i]);
-	lx_st32(fp + FP_FCSR, (cpu->frm & 7) << 5 | (cpu->fflags & 0x1f));
+	lx_st32(fp + FP_FCSR, (cpu->frm & 7) << 5 | (rv_fflags(cpu) & 0x1f));
 	if (lx_copy_to_guest(frame, fr, sizeof(fr)) < 0)
 		return -EFAULT;
 
@@ -142,7 +143,7 @@ static int rv_rt_sigreturn(struct cpu *c, uint64_t mask[2], struct lx_stack *sta
 	for (int i = 0; i < 32; i++)
 		cpu->f[i] = lx_ld64(fp + 8 * i);
 	fcsr = lx_ld32(fp + FP_FCSR);
-	cpu->fflags = fcsr & 0x1f;
+	rv_set_fflags(cpu, fcsr & 0x1f);
 	cpu->frm = (fcsr >> 5) & 7;
 	cpu->load_res = ~(uint64_t)0;
 	return 0;

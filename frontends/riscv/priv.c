@@ -12,6 +12,7 @@
 #include "morph/exec.h"
 #include "morph/softmmu.h"
 #include "morph/trace.h"
+#include "frontends/riscv/rv-fp.h"
 #include "frontends/riscv/rv-gen.h"
 #include "frontends/riscv/rv-hart.h"
 #include "frontends/riscv/rv-sys.h"
@@ -400,7 +401,7 @@ void rv_hart_reset(struct cpu *c, uint64_t pc)
 
 	memset(cpu->x, 0, sizeof(cpu->x));
 	memset(cpu->f, 0, sizeof(cpu->f));
-	cpu->fflags = 0;
+	rv_set_fflags(cpu, 0);
 	cpu->frm = RV_RM_RNE;
 	cpu->load_res = ~(uint64_t)0;
 	cpu->priv = RV_PRIV_M;

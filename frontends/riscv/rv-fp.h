@@ -6,6 +6,10 @@
 
 #include <stdint.h>
 
+#include "morph/exec.h"
+#include "morph/fpu.h"
+#include "frontends/riscv/rv-cpu.h"
+
 /* Integer type of fcvt.* (the rs2 field of fcvt.int.fmt and fcvt.fmt.int) */
 enum { RV_CVT_W, RV_CVT_WU, RV_CVT_L, RV_CVT_LU };
 
@@ -28,6 +32,29 @@ static inline uint32_t rv_unbox_s(uint64_t v)
 static inline uint64_t rv_box_s(uint32_t v)
 {
 	return RV_NANBOX_HI | v;
+}
+
+/*
+ * fflags as the guest sees it. Inline FP code (IR_fpop) leaves its flags in
+ * the host's sticky bits and, once the TB exits, in cpu.fpu_flags: merge both
+ * (the host bits only on the hart's own thread, where they belong).
+ */
+static inline uint32_t rv_fflags(struct rv_cpu *cpu)
+{
+	if (current_cpu == &cpu->c)
+		cpu->c.fpu_flags |= (uint8_t)fpu_host_flags_take();
+	cpu->fflags |= cpu->c.fpu_flags; /* fpu.h shares fflags' bit layout */
+	cpu->c.fpu_flags = 0;
+	return cpu->fflags;
+}
+
+/** rv_set_fflags() - a write of fflags replaces everything accrued so far. */
+static inline void rv_set_fflags(struct rv_cpu *cpu, uint32_t v)
+{
+	if (current_cpu == &cpu->c)
+		fpu_host_flags_take();
+	cpu->c.fpu_flags = 0;
+	cpu->fflags = v & 0x1f;
 }
 
 #endif

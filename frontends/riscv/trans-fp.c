@@ -6,6 +6,8 @@
  * Loads, stores, moves and sign injection are inline IR; everything that
  * rounds, compares or may raise flags calls a helper (fpu-helpers.c).
  */
+#include <stddef.h>
+
 #include "morph/fpu.h"
 #include "frontends/riscv/rv-gen.h"
 #include "frontends/riscv/rv-fp.h"
@@ -132,50 +134,84 @@ RV_TRANS(fsd, gen_fp_store, IR_MO_64)
 
 /* ---- Arithmetic through helpers ---- */
 
-/* fd = helper(fs1, fs2, rm) */
-static bool gen_fp_arith(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid)
+/*
+ * The IR_fpop kind for an operation rounding per @rm, or NO_FAST: the host's
+ * round-to-nearest-even path applies to RNE, and to DYN while frm is RNE.
+ */
+#define NO_FAST (~(uint64_t)0)
+
+static uint64_t fast_kind(int64_t rm, uint64_t kind)
 {
-	ir_temp r, args[3];
+	if (rm == RV_RM_RNE)
+		return kind;
+	if (rm == RV_RM_DYN)
+		return kind | IR_FP_GUARD(offsetof(struct rv_cpu, frm));
+	return NO_FAST;
+}
+
+/*
+ * r = helper(f registers @nf, then rm unless @rm is negative), or where the
+ * host's arithmetic agrees, the same inline (IR_fpop).
+ */
+static void gen_fp_call(struct rv_ctx *ctx, unsigned hid, uint64_t fast, ir_temp r,
+			unsigned nf, const ir_temp *f, int64_t rm)
+{
+	ir_temp args[3] = {f[0], nf > 1 ? f[1] : f[0]};
+
+	if (fast != NO_FAST) {
+		ir_fpop(ctx->ir, fast, r, args[0], args[1], hid, rm < 0 ? IR_FP_NO_IMM : (uint64_t)rm);
+		return;
+	}
+	if (rm >= 0)
+		args[nf] = const_i32(ctx, (uint32_t)rm);
+	ir_call(ctx->ir, hid, r, nf + (rm >= 0), args);
+}
+
+/* fd = helper(fs1, fs2, rm) */
+static bool gen_fp_arith(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid,
+			 uint64_t kind)
+{
+	ir_temp r, f[2];
 
 	if (!fp_enabled(ctx) || !rm_valid(a->rm))
 		return false;
 	r = new_i64(ctx);
-	args[0] = rv_fpr(ctx, a->rs1);
-	args[1] = rv_fpr(ctx, a->rs2);
-	args[2] = const_i32(ctx, (uint32_t)a->rm);
-	ir_call(ctx->ir, hid, r, 3, args);
+	f[0] = rv_fpr(ctx, a->rs1);
+	f[1] = rv_fpr(ctx, a->rs2);
+	gen_fp_call(ctx, hid, fast_kind(a->rm, kind), r, 2, f, a->rm);
 	set_fpr(ctx, a->rd, r);
 	return true;
 }
 
-RV_TRANS(fadd_s, gen_fp_arith, hid_fadd_s)
-RV_TRANS(fsub_s, gen_fp_arith, hid_fsub_s)
-RV_TRANS(fmul_s, gen_fp_arith, hid_fmul_s)
-RV_TRANS(fdiv_s, gen_fp_arith, hid_fdiv_s)
-RV_TRANS(fadd_d, gen_fp_arith, hid_fadd_d)
-RV_TRANS(fsub_d, gen_fp_arith, hid_fsub_d)
-RV_TRANS(fmul_d, gen_fp_arith, hid_fmul_d)
-RV_TRANS(fdiv_d, gen_fp_arith, hid_fdiv_d)
+#define F32 IR_FP_F32BOX
+RV_TRANS(fadd_s, gen_fp_arith, hid_fadd_s, IR_FP_ADD | F32)
+RV_TRANS(fsub_s, gen_fp_arith, hid_fsub_s, IR_FP_SUB | F32)
+RV_TRANS(fmul_s, gen_fp_arith, hid_fmul_s, IR_FP_MUL | F32)
+RV_TRANS(fdiv_s, gen_fp_arith, hid_fdiv_s, IR_FP_DIV | F32)
+RV_TRANS(fadd_d, gen_fp_arith, hid_fadd_d, IR_FP_ADD)
+RV_TRANS(fsub_d, gen_fp_arith, hid_fsub_d, IR_FP_SUB)
+RV_TRANS(fmul_d, gen_fp_arith, hid_fmul_d, IR_FP_MUL)
+RV_TRANS(fdiv_d, gen_fp_arith, hid_fdiv_d, IR_FP_DIV)
 
 /* fd = helper(fs1, rm): fsqrt and the conversions between formats */
-static bool gen_fp_unary(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid)
+static bool gen_fp_unary(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid,
+			 uint64_t kind)
 {
-	ir_temp r, args[2];
+	ir_temp r, f;
 
 	if (!fp_enabled(ctx) || !rm_valid(a->rm))
 		return false;
 	r = new_i64(ctx);
-	args[0] = rv_fpr(ctx, a->rs1);
-	args[1] = const_i32(ctx, (uint32_t)a->rm);
-	ir_call(ctx->ir, hid, r, 2, args);
+	f = rv_fpr(ctx, a->rs1);
+	gen_fp_call(ctx, hid, kind == NO_FAST ? NO_FAST : fast_kind(a->rm, kind), r, 1, &f, a->rm);
 	set_fpr(ctx, a->rd, r);
 	return true;
 }
 
-RV_TRANS(fsqrt_s, gen_fp_unary, hid_fsqrt_s)
-RV_TRANS(fsqrt_d, gen_fp_unary, hid_fsqrt_d)
-RV_TRANS(fcvt_s_d, gen_fp_unary, hid_fcvt_s_d)
-RV_TRANS(fcvt_d_s, gen_fp_unary, hid_fcvt_d_s)
+RV_TRANS(fsqrt_s, gen_fp_unary, hid_fsqrt_s, IR_FP_SQRT | F32)
+RV_TRANS(fsqrt_d, gen_fp_unary, hid_fsqrt_d, IR_FP_SQRT)
+RV_TRANS(fcvt_s_d, gen_fp_unary, hid_fcvt_s_d, NO_FAST)
+RV_TRANS(fcvt_d_s, gen_fp_unary, hid_fcvt_d_s, NO_FAST)
 
 /* fd = (+/-)(fs1 * fs2) (+/-) fs3 with one rounding */
 static bool gen_fp_fma(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid, unsigned neg)
@@ -226,27 +262,27 @@ RV_TRANS(fmax_s, gen_fp_minmax, hid_fmax_s)
 RV_TRANS(fmin_d, gen_fp_minmax, hid_fmin_d)
 RV_TRANS(fmax_d, gen_fp_minmax, hid_fmax_d)
 
-/* xd = helper(fs1, fs2): comparisons */
-static bool gen_fp_cmp(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid)
+/* xd = helper(fs1, fs2): comparisons (no rounding: always inline) */
+static bool gen_fp_cmp(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid, uint64_t kind)
 {
-	ir_temp r, args[2];
+	ir_temp r, f[2];
 
 	if (!fp_enabled(ctx))
 		return false;
 	r = new_i64(ctx);
-	args[0] = rv_fpr(ctx, a->rs1);
-	args[1] = rv_fpr(ctx, a->rs2);
-	ir_call(ctx->ir, hid, r, 2, args);
+	f[0] = rv_fpr(ctx, a->rs1);
+	f[1] = rv_fpr(ctx, a->rs2);
+	gen_fp_call(ctx, hid, kind, r, 2, f, -1);
 	set_gpr64(ctx, a->rd, r);
 	return true;
 }
 
-RV_TRANS(feq_s, gen_fp_cmp, hid_feq_s)
-RV_TRANS(flt_s, gen_fp_cmp, hid_flt_s)
-RV_TRANS(fle_s, gen_fp_cmp, hid_fle_s)
-RV_TRANS(feq_d, gen_fp_cmp, hid_feq_d)
-RV_TRANS(flt_d, gen_fp_cmp, hid_flt_d)
-RV_TRANS(fle_d, gen_fp_cmp, hid_fle_d)
+RV_TRANS(feq_s, gen_fp_cmp, hid_feq_s, IR_FP_EQ | F32)
+RV_TRANS(flt_s, gen_fp_cmp, hid_flt_s, IR_FP_LT | F32)
+RV_TRANS(fle_s, gen_fp_cmp, hid_fle_s, IR_FP_LE | F32)
+RV_TRANS(feq_d, gen_fp_cmp, hid_feq_d, IR_FP_EQ)
+RV_TRANS(flt_d, gen_fp_cmp, hid_flt_d, IR_FP_LT)
+RV_TRANS(fle_d, gen_fp_cmp, hid_fle_d, IR_FP_LE)
 
 static bool gen_fp_class(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid)
 {

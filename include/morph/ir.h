@@ -191,6 +191,35 @@ void ir_cmpxchg(struct ir_ctx *ctx, enum ir_type t, ir_temp d, ir_temp addr, ir_
 void ir_atomic_rmw(struct ir_ctx *ctx, enum ir_type t, enum ir_rmw op, ir_temp d, ir_temp addr,
 		   ir_temp b, uint32_t memop);
 void ir_mb(struct ir_ctx *ctx, unsigned kind);
+/* Floating-point ops with a helper fallback (ir_fpop()) */
+enum ir_fp_kind {
+	IR_FP_ADD, IR_FP_SUB, IR_FP_MUL, IR_FP_DIV, IR_FP_SQRT, /* d = IEEE result bits */
+	IR_FP_EQ, IR_FP_LT, IR_FP_LE, /* d = 1 or 0; EQ is quiet, LT/LE signal on any NaN */
+};
+#define IR_FP_KIND(k) ((unsigned)(k) & 0xffu)
+/* binary32 in the low half of i64 values whose upper half is all ones (RISC-V's
+ * NaN boxing); other operands take the fallback, results are boxed alike */
+#define IR_FP_F32BOX 0x100u
+/* the inline path only while the u32 at env + @off is 0 (e.g. a dynamic rounding mode) */
+#define IR_FP_GUARD(off) ((uint64_t)(off) << 16)
+#define IR_FP_GUARD_OFF(k) ((uint32_t)((k) >> 16))
+#define IR_FP_NO_IMM (~(uint64_t)0)
+
+/**
+ * ir_fpop() - d = fallback(env, a, [b,] [imm]): a floating-point operation
+ * whose result is what the helper @fallback returns (b is passed for binary
+ * kinds, imm unless it is IR_FP_NO_IMM). A backend may compute it inline
+ * instead, with host IEEE 754 binary64 (or boxed binary32) arithmetic rounding
+ * to nearest-even, whenever the guard holds, the operands are in the format
+ * and the result is not a NaN (comparisons: always); the IEEE exception flags
+ * (754-2008 section 7) then accrue in the host's sticky flags, collected by
+ * fpu_host_flags_take() (include/morph/fpu.h), instead of wherever the
+ * fallback puts them. The frontend promises that both agree under those
+ * conditions. Backends without the op get it as a plain call (ir_lower()).
+ */
+void ir_fpop(struct ir_ctx *ctx, uint64_t kind, ir_temp d, ir_temp a, ir_temp b,
+	     unsigned fallback, uint64_t imm);
+
 /** ir_insn_start() - marks the start of the guest instruction at @pc, @len bytes long. */
 void ir_insn_start(struct ir_ctx *ctx, uint64_t pc, unsigned len);
 /** ir_set_pc() / ir_set_pci() - store the next guest pc into env. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "morph/exec.h"
+#include "morph/fpu.h"
 #include "morph/tb.h"
 #include "morph/trace.h"
 #include "src/exec/exec-internal.h"
@@ -120,9 +121,12 @@ static int exec_loop(struct cpu *cpu)
 		struct tb *tb = tb_lookup(cpu, cpu->pc, cpu->tb_flags);
 		if (last && can_chain(cpu, last, slot, tb))
 			tb_add_jump(last, slot, tb);
+		/* inline FP code leaves IEEE flags in the host's sticky bits: start clean */
+		fpu_host_flags_take();
 		cpu->in_guest_code = true;
 		uintptr_t r = exec_state.be->exec(cpu, tb);
 		cpu->in_guest_code = false;
+		cpu->fpu_flags |= (uint8_t)fpu_host_flags_take();
 		last = (struct tb *)(r & ~(uintptr_t)TB_EXIT_MASK);
 		slot = r & TB_EXIT_MASK;
 	}
@@ -146,6 +150,7 @@ int cpu_exec(struct cpu *cpu)
 		}
 		/* An exception unwound out of guest code or translation. */
 		cpu->in_guest_code = false;
+		cpu->fpu_flags |= (uint8_t)fpu_host_flags_take();
 		if (cpu->exception == EXCP_FLUSH_AND_RETRY)
 			continue;
 		/* System mode: the guest's trap handler takes it, unless the runner must. */

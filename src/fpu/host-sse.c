@@ -23,6 +23,7 @@ bool fpu_host_accel = true;
 #include <float.h>
 #include <math.h>
 #include <string.h>
+#include <ucontext.h>
 
 #define MXCSR_DEFAULT 0x1f80u /* all masked, round to nearest, no FTZ/DAZ */
 
@@ -258,7 +259,37 @@ bool fpu_host_muladd(enum fpu_fmt fmt, uint64_t a, uint64_t b, uint64_t c,
 	return true;
 }
 
+unsigned fpu_host_flags_take(void)
+{
+	uint32_t m, clean;
+
+	__asm__ volatile("stmxcsr %0" : "=m"(m));
+	if (!(m & 0x3fu))
+		return 0;
+	clean = m & ~0x3fu; /* ldmxcsr is slow: only when there is something to clear */
+	__asm__ volatile("ldmxcsr %0" : : "m"(clean));
+	return sse_flags(m);
+}
+
+unsigned fpu_host_flags_of_context(const void *ucontext)
+{
+	const ucontext_t *uc = ucontext;
+
+	return uc->uc_mcontext.fpregs ? sse_flags(uc->uc_mcontext.fpregs->mxcsr) : 0;
+}
+
 #else /* no host fast path */
+
+unsigned fpu_host_flags_take(void)
+{
+	return 0;
+}
+
+unsigned fpu_host_flags_of_context(const void *ucontext)
+{
+	(void)ucontext;
+	return 0;
+}
 
 bool fpu_host_arith(enum fpu_host_op op, enum fpu_fmt fmt, uint64_t a, uint64_t b,
 		    struct fpu_status *st, uint64_t *res)

@@ -235,6 +235,14 @@ void ir_exit_tb(struct ir_ctx *ctx, enum ir_exit why)
 	EMIT(ctx, IR_exit_tb, IR_I64, why);
 }
 
+void ir_fpop(struct ir_ctx *ctx, uint64_t kind, ir_temp d, ir_temp a, ir_temp b,
+	     unsigned fallback, uint64_t imm)
+{
+	uint64_t args[6] = {d, a, b, kind, fallback, imm};
+
+	ir_emit(ctx, IR_fpop, IR_I64, 6, args);
+}
+
 void ir_call(struct ir_ctx *ctx, unsigned id, ir_temp ret, unsigned nargs, const ir_temp *args)
 {
 	const struct ir_helper *h = ir_helper_get(id);

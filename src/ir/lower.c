@@ -23,6 +23,21 @@ uint32_t helper_ir_bswap32(uint32_t a) { return (uint32_t)ir_fold_unary(IR_bswap
 
 static struct ir_op saved[IR_MAX_OPS];
 
+/* fpop as the plain call of its fallback (the reference semantics) */
+static void expand_fpop(struct ir_ctx *ctx, const struct ir_op *op)
+{
+	uint64_t kind = op->args[3];
+	ir_temp args[3];
+	unsigned n = 0;
+
+	args[n++] = (ir_temp)op->args[1];
+	if (IR_FP_KIND(kind) != IR_FP_SQRT)
+		args[n++] = (ir_temp)op->args[2];
+	if (op->args[5] != IR_FP_NO_IMM)
+		args[n++] = ir_const(ctx, IR_I32, op->args[5]);
+	ir_call(ctx, (unsigned)op->args[4], (ir_temp)op->args[0], n, args);
+}
+
 static void expand(struct ir_ctx *ctx, const struct ir_op *op)
 {
 	enum ir_type t = op->type;
@@ -32,6 +47,9 @@ static void expand(struct ir_ctx *ctx, const struct ir_op *op)
 	unsigned hid = 0;
 
 	switch (op->opc) {
+	case IR_fpop:
+		expand_fpop(ctx, op);
+		return;
 	case IR_andc:
 	case IR_orc:
 		x = ir_new_temp(ctx, t);
@@ -79,6 +97,8 @@ void ir_lower(struct ir_ctx *ctx, const struct backend *be)
 	ctx->nops = 0;
 	for (unsigned i = 0; i < n; i++) {
 		const struct ir_op *op = &saved[i];
+		if (op->opc == IR_insn_start)
+			ctx->cur_insn_pc = op->args[0]; /* for the pc stored before raising calls */
 		if ((ir_op_defs[op->opc].flags & IR_OPF_OPT) && !be->has_op(op->opc, op->type))
 			expand(ctx, op);
 		else

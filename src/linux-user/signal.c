@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "morph/exec.h"
+#include "morph/fpu.h"
 #include "src/linux-user/lx.h"
 
 /* Set by host_fault() when the host raised SIGBUS (an access past a file's end). */
@@ -199,6 +200,8 @@ static void host_fault(int hsig, siginfo_t *info, void *ucv)
 		cpu->fault_addr = a - lx.gs.base;
 		cpu->fault_is_write = fault_was_write(ucv);
 		lx_fault_bus_adrerr = hsig == SIGBUS;
+		/* the handler runs with a fresh MXCSR: keep the guest's pending FP flags */
+		cpu->fpu_flags |= (uint8_t)fpu_host_flags_of_context(ucv);
 		/* siglongjmp to the exec loop; its sigsetjmp restores the mask */
 		cpu_loop_exit(cpu, hsig == SIGBUS ? EXCP_BUS : EXCP_SEGV);
 	}

@@ -21,6 +21,7 @@
 
 #include "morph/backend.h"
 #include "morph/exec.h"
+#include "morph/fpu.h"
 #include "morph/frontend.h"
 #include "morph/ir.h"
 
@@ -1217,6 +1218,133 @@ START_TEST(test_dump)
 }
 END_TEST
 
+
+/*
+ * IR_fpop: the JIT's inline SSE against its fallback, which here is the
+ * software IEEE arithmetic of src/fpu with canonical NaNs (RISC-V's rules):
+ * results and IEEE flags must agree for special and random operands, boxed
+ * and unboxed singles, and with the guard on and off.
+ */
+#define FP_FLAGS misc[3]
+#define FP_GUARD misc[2]
+#define NANBOX 0xffffffff00000000ull
+
+static uint64_t fp_ref(struct tenv *e, uint64_t a, uint64_t b, uint64_t kind)
+{
+	struct fpu_status st = {FPU_RNE, 0, FPU_NAN_DEFAULT, false};
+	bool f32 = kind & IR_FP_F32BOX;
+	enum fpu_fmt fmt = f32 ? FPU_F32 : FPU_F64;
+	uint64_t r;
+
+	if (f32) {
+		a = (a & NANBOX) == NANBOX ? (uint32_t)a : 0x7fc00000u;
+		b = (b & NANBOX) == NANBOX ? (uint32_t)b : 0x7fc00000u;
+	}
+	switch (IR_FP_KIND(kind)) {
+	case IR_FP_ADD: r = fpu_add(fmt, a, b, &st); break;
+	case IR_FP_SUB: r = fpu_sub(fmt, a, b, &st); break;
+	case IR_FP_MUL: r = fpu_mul(fmt, a, b, &st); break;
+	case IR_FP_DIV: r = fpu_div(fmt, a, b, &st); break;
+	case IR_FP_SQRT: r = fpu_sqrt(fmt, a, &st); break;
+	default: {
+		enum fpu_relation rel = fpu_compare(fmt, a, b, IR_FP_KIND(kind) != IR_FP_EQ, &st);
+		e->FP_FLAGS |= st.flags;
+		switch (IR_FP_KIND(kind)) {
+		case IR_FP_EQ: return rel == FPU_EQUAL;
+		case IR_FP_LT: return rel == FPU_LESS;
+		default: return rel == FPU_LESS || rel == FPU_EQUAL;
+		}
+	}
+	}
+	e->FP_FLAGS |= st.flags;
+	return f32 ? NANBOX | r : r;
+}
+
+static uint64_t th_fp2(struct tenv *e, uint64_t a, uint64_t b, uint32_t kind)
+{
+	return fp_ref(e, a, b, kind);
+}
+
+static uint64_t th_fp1(struct tenv *e, uint64_t a, uint32_t kind)
+{
+	return fp_ref(e, a, a, kind);
+}
+
+static uint64_t fp_operand(bool f32)
+{
+	static const uint64_t d[] = {
+		0, 0x8000000000000000ull, 0x3ff0000000000000ull, 0x4008000000000000ull,
+		0xbff8000000000000ull, 1, 0x000fffffffffffffull, 0x0010000000000000ull,
+		0x7fefffffffffffffull, 0x7ff0000000000000ull, 0xfff0000000000000ull,
+		0x7ff8000000000000ull, 0x7ff4000000000000ull, 0xfff8000000000001ull,
+		0x3fb999999999999aull, 0x5fe0000000000000ull, 0x2000000000000000ull,
+	};
+	static const uint32_t s[] = {
+		0, 0x80000000u, 0x3f800000u, 0x40400000u, 1, 0x007fffffu, 0x00800000u,
+		0x7f7fffffu, 0x7f800000u, 0xff800000u, 0x7fc00000u, 0x7fa00000u, 0x3dcccccdu,
+		0x5f000000u, 0x20000000u,
+	};
+	uint64_t v;
+
+	if (!f32) {
+		v = rnd() % 2 ? d[rnd() % (sizeof(d) / sizeof(d[0]))] : rnd();
+		return rnd() % 4 ? v : v ^ 0x8000000000000000ull;
+	}
+	v = rnd() % 2 ? s[rnd() % (sizeof(s) / sizeof(s[0]))] : (uint32_t)rnd();
+	if (rnd() % 4 == 0)
+		v ^= 0x80000000u;
+	return rnd() % 10 ? NANBOX | v : v | (rnd() << 32 & ~NANBOX) | (rnd() % 2) << 40;
+}
+
+START_TEST(test_fpop)
+{
+	unsigned hid2 = reg_helper("fp2", (void *)th_fp2, IR_HT_I64, IR_HF_MAY_RAISE, 4,
+				   (const uint8_t[]){IR_HT_ENV, IR_HT_I64, IR_HT_I64, IR_HT_I32});
+	unsigned hid1 = reg_helper("fp1", (void *)th_fp1, IR_HT_I64, IR_HF_MAY_RAISE, 3,
+				   (const uint8_t[]){IR_HT_ENV, IR_HT_I64, IR_HT_I32});
+	bool accel = fpu_set_host_accel(false);
+	unsigned inline_ok = 0;
+
+	rng = 4242;
+	for (unsigned iter = 0; iter < 20000; iter++) {
+		enum ir_fp_kind k = (enum ir_fp_kind)(rnd() % (IR_FP_LE + 1));
+		bool f32 = rnd() % 2, guarded = rnd() % 4 == 0;
+		uint64_t kind = k | (f32 ? IR_FP_F32BOX : 0) |
+				(guarded ? IR_FP_GUARD(offsetof(struct tenv, FP_GUARD)) : 0);
+		uint64_t a = fp_operand(f32), b = fp_operand(f32);
+		unsigned hid = k == IR_FP_SQRT ? hid1 : hid2;
+
+		for (int side = 0; side < 2; side++) {
+			struct ir_ctx *ctx = side ? &ctx_b : &ctx_a;
+			struct tenv *e = side ? env_b : env_a;
+
+			ctx_init(ctx);
+			ir_insn_start(ctx, 0x2000, 4);
+			ir_fpop(ctx, kind, 3, 1, k == IR_FP_SQRT ? 1 : 2, hid, kind);
+			ir_exit_tb(ctx, IR_EXIT_NORMAL);
+			ir_lower(ctx, side ? jit : ref);
+			e->g[1] = a;
+			e->g[2] = b;
+			e->g[3] = 0x5555;
+			e->FP_FLAGS = 0;
+			e->FP_GUARD = guarded ? rnd() % 2 : 0;
+			fpu_host_flags_take();
+			run(side ? jit : ref, ctx, e, 0x2000);
+			e->FP_FLAGS |= fpu_host_flags_take();
+		}
+		ck_assert_msg(env_a->g[3] == env_b->g[3] && env_a->FP_FLAGS == env_b->FP_FLAGS,
+			      "fpop kind %#llx (%#llx, %#llx): fallback %#llx flags %#llx, "
+			      "jit %#llx flags %#llx", (unsigned long long)kind,
+			      (unsigned long long)a, (unsigned long long)b,
+			      (unsigned long long)env_a->g[3], (unsigned long long)env_a->FP_FLAGS,
+			      (unsigned long long)env_b->g[3], (unsigned long long)env_b->FP_FLAGS);
+		inline_ok += !guarded;
+	}
+	ck_assert_uint_gt(inline_ok, 10000);
+	fpu_set_host_accel(accel);
+}
+END_TEST
+
 int main(void)
 {
 	static struct exec_options opts;
@@ -1246,6 +1374,7 @@ int main(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_fold_semantics);
 	tcase_add_test(tc, test_conditions);
+	tcase_add_test(tc, test_fpop);
 	tcase_add_test(tc, test_random_small);
 	tcase_add_test(tc, test_random_large);
 	tcase_add_test(tc, test_random_no_features);
