@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "backend-x86_64/x86-jit.h"
+#include "morph/softmmu.h"
 #include "morph/cpu.h"
 
 #define ENV_OFF(field) ((int32_t)offsetof(struct cpu, field))
@@ -722,12 +723,17 @@ static struct x86_mem guest_addr(struct x86_cg *cg, ir_temp a, uint32_t mo, bool
 	} else if (x86_is_const(cg, a)) {
 		uint64_t v = cg->ir->temps[a].value;
 		x86_mov_ri(&cg->b, X86_ADDR, aw == 32 ? (uint32_t)v : v);
-	} else if (!(align && size > 1) && x86_gmask_inverted) {
+	} else if (!(align && size > 1) && x86_gmask_inverted && !cg->softmmu) {
 		/* one instruction: r11 = addr & mask (the register holds ~mask) */
 		x86_andn(&cg->b, 64, X86_ADDR, X86_GMASK, x86_ra_get(cg, a));
 		return x86_mi(X86_GBASE, X86_ADDR, 1, 0);
 	} else {
 		x86_mov_rr(&cg->b, aw, X86_ADDR, x86_ra_get(cg, a));
+	}
+	if (cg->softmmu) {
+		/* the hit path; misses go to mmu_slow_*() of the caller */
+		cg->mmu_miss = x86_tlb_lookup(cg, mo, align, write);
+		return x86_m(X86_ADDR, 0);
 	}
 	if (align && size > 1) {
 		x86_test_ri(&cg->b, 8, X86_ADDR, (int32_t)(size - 1));
@@ -771,6 +777,43 @@ static void extend_to(struct x86_cg *cg, unsigned w, unsigned size, bool sign, i
 	}
 }
 
+/*
+ * System mode: the miss path of a memory op sits after its hit path, jumped
+ * over, so it sees the op's register state: the softMMU call keeps live
+ * registers on the stack. Globals are in env already (memory ops sync them).
+ */
+static size_t mmu_slow_begin(struct x86_cg *cg, int except, struct x86_saved *saved)
+{
+	size_t done = x86_jmp32(&cg->b, (size_t)-1);
+
+	x86_patch_rel32(&cg->b, cg->mmu_miss, x86_off(&cg->b));
+	x86_store_insn_pc(cg, X86_GBASE);
+	x86_push_live(cg, except, saved);
+	return done;
+}
+
+/* helper(env, vaddr in X86_ADDR, ...): the first two arguments */
+static void mmu_call_args(struct x86_cg *cg)
+{
+	x86_mov_rr(&cg->b, 64, X86_RSI, X86_ADDR);
+	x86_env_ptr(&cg->b, X86_RDI);
+}
+
+static void gen_ld_softmmu_slow(struct x86_cg *cg, uint32_t mo, unsigned w, int r)
+{
+	struct x86_saved saved;
+	size_t done = mmu_slow_begin(cg, r, &saved);
+
+	mmu_call_args(cg);
+	x86_mov_ri(&cg->b, X86_RDX, mo);
+	x86_call_abs(&cg->b, (const void *)softmmu_load, cg->rx_delta, X86_RAX);
+	x86_mov_rr(&cg->b, 64, X86_ADDR, X86_RAX);
+	x86_pop_live(cg, &saved);
+	/* softmmu_load() extended and byte-swapped it per memop */
+	x86_mov_rr(&cg->b, w, r, X86_ADDR);
+	x86_patch_rel32(&cg->b, done, x86_off(&cg->b));
+}
+
 static void gen_ld(struct x86_cg *cg, const struct ir_op *op)
 {
 	ir_temp d = (ir_temp)op->args[0], a = (ir_temp)op->args[1];
@@ -780,9 +823,13 @@ static void gen_ld(struct x86_cg *cg, const struct ir_op *op)
 
 	/* The access may fault: env must hold every global then. */
 	x86_ra_sync_globals(cg);
+	/* system mode: d's register is chosen before the hit and miss paths part */
+	int r = cg->softmmu ? x86_ra_dest(cg, d, IR_TEMP_NONE, -1) : -1;
 	struct x86_mem m = guest_addr(cg, a, mo, mo & IR_MO_ALIGN, false);
-	cg->locked = 0; /* the address is in X86_ADDR now */
-	int r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
+	if (r < 0) {
+		cg->locked = 0; /* the address is in X86_ADDR now */
+		r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
+	}
 
 	if (mo & IR_MO_BE) {
 		if (size == 8)
@@ -811,7 +858,47 @@ static void gen_ld(struct x86_cg *cg, const struct ir_op *op)
 			break;
 		}
 	}
+	if (cg->softmmu)
+		gen_ld_softmmu_slow(cg, mo, w, r);
 	x86_ra_set_out(cg, d, r);
+}
+
+static void gen_st_softmmu_slow(struct x86_cg *cg, uint32_t mo, ir_temp v, int vreg)
+{
+	struct x86_saved saved;
+	size_t done = mmu_slow_begin(cg, -1, &saved);
+
+	/* the value as the IR has it: softmmu_store() swaps big-endian itself */
+	if (vreg >= 0)
+		x86_mov_rr(&cg->b, 64, X86_GMASK, vreg);
+	mmu_call_args(cg);
+	if (vreg >= 0)
+		x86_mov_rr(&cg->b, 64, X86_RDX, X86_GMASK);
+	else
+		x86_mov_ri(&cg->b, X86_RDX, cg->ir->temps[v].value);
+	x86_mov_ri(&cg->b, X86_RCX, mo);
+	x86_call_abs(&cg->b, (const void *)softmmu_store, cg->rx_delta, X86_RAX);
+	x86_pop_live(cg, &saved);
+	x86_patch_rel32(&cg->b, done, x86_off(&cg->b));
+}
+
+/*
+ * System mode, atomics: the miss path gets the host address of the RAM
+ * (softmmu_host_addr() faults for anything else) and runs the hit path's code.
+ */
+static void gen_atomic_softmmu_slow(struct x86_cg *cg, uint32_t mo, size_t resume)
+{
+	struct x86_saved saved;
+	size_t done = mmu_slow_begin(cg, -1, &saved);
+
+	mmu_call_args(cg);
+	x86_mov_ri(&cg->b, X86_RDX, 1u << (mo & IR_MO_SIZE));
+	x86_mov_ri(&cg->b, X86_RCX, mo);
+	x86_call_abs(&cg->b, (const void *)softmmu_host_addr, cg->rx_delta, X86_RAX);
+	x86_mov_rr(&cg->b, 64, X86_ADDR, X86_RAX);
+	x86_pop_live(cg, &saved);
+	x86_patch_rel32(&cg->b, x86_jmp32(&cg->b, (size_t)-1), resume);
+	x86_patch_rel32(&cg->b, done, x86_off(&cg->b));
 }
 
 static void gen_st(struct x86_cg *cg, const struct ir_op *op)
@@ -837,6 +924,8 @@ static void gen_st(struct x86_cg *cg, const struct ir_op *op)
 	} else {
 		x86_store(&cg->b, size * 8, m, vreg);
 	}
+	if (cg->softmmu)
+		gen_st_softmmu_slow(cg, mo, v, vreg);
 }
 
 static void gen_cmpxchg(struct x86_cg *cg, const struct ir_op *op)
@@ -853,6 +942,7 @@ static void gen_cmpxchg(struct x86_cg *cg, const struct ir_op *op)
 	int nreg = x86_ra_get(cg, nv);
 	/* Atomics always require natural alignment (as the interpreter does). */
 	struct x86_mem m = guest_addr(cg, a, mo, true, true);
+	size_t resume = x86_off(&cg->b);
 
 	x86_mov_rr(&cg->b, 64, X86_RAX, creg);
 	if (be) {
@@ -864,6 +954,8 @@ static void gen_cmpxchg(struct x86_cg *cg, const struct ir_op *op)
 	x86_lock_cmpxchg(&cg->b, size * 8, m, nreg);
 	if (be)
 		swap_bytes(cg, size, X86_RAX);
+	if (cg->softmmu)
+		gen_atomic_softmmu_slow(cg, mo, resume);
 	cg->locked = 0;
 	int r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
 	extend_to(cg, w, size, mo & IR_MO_SIGN, r, X86_RAX);
@@ -883,6 +975,7 @@ static void gen_atomic_rmw(struct x86_cg *cg, const struct ir_op *op)
 	x86_ra_reserve(cg, X86_RBIT(X86_RAX) | X86_RBIT(X86_RCX) | X86_RBIT(X86_RDX));
 	int breg = x86_ra_get(cg, bt);
 	struct x86_mem m = guest_addr(cg, a, mo, true, true);
+	size_t resume = x86_off(b);
 
 	if (!be && (rmw == IR_RMW_XCHG || rmw == IR_RMW_ADD)) {
 		x86_mov_rr(b, 64, X86_RAX, breg);
@@ -936,6 +1029,8 @@ static void gen_atomic_rmw(struct x86_cg *cg, const struct ir_op *op)
 		if (be)
 			swap_bytes(cg, size, X86_RAX);
 	}
+	if (cg->softmmu)
+		gen_atomic_softmmu_slow(cg, mo, resume);
 	cg->locked = 0;
 	int r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
 	extend_to(cg, w, size, mo & IR_MO_SIGN, r, X86_RAX);

@@ -57,26 +57,18 @@ static void gen_slow_call(struct x86_cg *cg, const struct ir_op *op, int rd)
 	struct x86_buf *b = &cg->b;
 	const struct ir_helper *h = ir_helper_get((unsigned)op->args[4]);
 	enum ir_fp_kind k = IR_FP_KIND(op->args[3]);
-	int saved[X86_NREGS];
-	unsigned nsaved = 0, n = 0;
+	struct x86_saved saved;
+	unsigned n = 0;
 
 	for (int r = 0; r < X86_NREGS; r++) {
 		int t = cg->reg_temp[r];
 
-		if (t < 0)
-			continue;
 		/* rd too: if d is a global, it still holds its old value here */
-		if (cg->ir->temps[t].kind == IR_TEMP_GLOBAL && !cg->t[t].mem)
+		if (t >= 0 && cg->ir->temps[t].kind == IR_TEMP_GLOBAL && !cg->t[t].mem)
 			x86_store(b, x86_temp_width(cg, (ir_temp)t), x86_ra_home(cg, (ir_temp)t), r);
-		if (r != rd && ((X86_ALLOC_MASK & ~X86_CALLEE_SAVED_MASK) & X86_RBIT(r)))
-			saved[nsaved++] = r;
 	}
-	x86_movabs(b, X86_R11, cg->insn_pc);
-	x86_store(b, 64, x86_env((int32_t)cg->ir->pc_offset), X86_R11);
-	for (unsigned i = 0; i < nsaved; i++)
-		x86_push(b, saved[i]);
-	if (nsaved & 1) /* keep rsp 16-byte aligned at the call */
-		x86_alu_ri(b, X86_SUB, 64, X86_RSP, 8);
+	x86_store_insn_pc(cg, X86_R11);
+	x86_push_live(cg, rd, &saved);
 
 	x86_env_ptr(b, fp_arg_regs[n++]);
 	x86_movq_rx(b, 64, fp_arg_regs[n++], XA);
@@ -89,10 +81,7 @@ static void gen_slow_call(struct x86_cg *cg, const struct ir_op *op, int rd)
 	x86_call_abs(b, h->fn, cg->rx_delta, X86_RAX);
 	x86_mov_rr(b, 64, X86_R11, X86_RAX);
 
-	if (nsaved & 1)
-		x86_alu_ri(b, X86_ADD, 64, X86_RSP, 8);
-	while (nsaved)
-		x86_pop(b, saved[--nsaved]);
+	x86_pop_live(cg, &saved);
 	x86_mov_rr(b, 64, rd, X86_R11);
 }
 

@@ -16,6 +16,7 @@
 
 #include "backend-x86_64/code-cache.h"
 #include "backend-x86_64/x86-jit.h"
+#include "morph/exec.h"
 #include "morph/backend.h"
 #include "morph/cpu.h"
 
@@ -228,6 +229,8 @@ static int x86_compile(struct tb *tb, struct ir_ctx *ctx)
 		return -ENOSPC;
 	x86_buf_init(&cg->b, x86_cc.rw + start, x86_cc.size - start);
 	cg->rx_delta = x86_cc_delta();
+	/* TBs are compiled on the thread of the hart that runs them */
+	cg->softmmu = current_cpu && current_cpu->softmmu;
 	if (!x86_codegen(cg, tb, ctx))
 		return cg->b.overflow ? -ENOSPC : -EINVAL;
 
@@ -308,6 +311,7 @@ static uint64_t x86_guest_pc_of(struct tb *tb, uintptr_t host_pc)
 const struct backend backend_x86_64 = {
 	.name = "x86_64",
 	.has_op = x86_has_op,
+	.softmmu = true,
 	.init = x86_init,
 	.compile = x86_compile,
 	.exec = x86_exec,

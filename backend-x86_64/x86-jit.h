@@ -126,6 +126,8 @@ struct x86_cg {
 
 	uint32_t unchain_off[2]; /* exit stub of each goto_tb slot */
 	int pc_reg;              /* register just stored to env->pc (for lookup_and_goto), or -1 */
+	bool softmmu;            /* system mode: guest memory through the softMMU TLB */
+	size_t mmu_miss;         /* jcc of the last TLB lookup's miss branch */
 	/* brcond whose jcc is slot fused_slot's chained jump (see gen_brcond) */
 	int fused_label;         /* -1 if none */
 	unsigned fused_slot;
@@ -193,6 +195,25 @@ static inline bool x86_is_const(const struct x86_cg *cg, ir_temp t)
 {
 	return cg->ir->temps[t].kind == IR_TEMP_CONST;
 }
+
+/* ---- mmu.c ---- */
+/**
+ * x86_tlb_lookup() - system mode: the softMMU hit path for the guest virtual
+ * address in X86_ADDR (memop @mo; @align: the low bits must be zero; @write:
+ * compare addr_write). On a hit X86_ADDR becomes the host address; returns
+ * the jcc displacement to patch to the miss path (X86_ADDR still the vaddr).
+ */
+size_t x86_tlb_lookup(struct x86_cg *cg, uint32_t mo, bool align, bool write);
+/** x86_store_insn_pc() - env->pc = pc of the current instruction (for helpers that raise). */
+void x86_store_insn_pc(struct x86_cg *cg, int scratch);
+/** Caller-saved registers holding temps, kept on the stack around a call in mid-op. */
+struct x86_saved {
+	int8_t reg[X86_NREGS];
+	unsigned n;
+};
+/** x86_push_live() - push them (all but @except) and align rsp for a call. */
+void x86_push_live(struct x86_cg *cg, int except, struct x86_saved *s);
+void x86_pop_live(struct x86_cg *cg, const struct x86_saved *s);
 
 /* ---- fp.c ---- */
 /** x86_gen_fpop() - IR_fpop inline in SSE with its fallback call as the slow path. */
