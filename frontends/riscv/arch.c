@@ -11,6 +11,7 @@
 #include "frontends/riscv/rv-sys.h"
 
 extern const struct linux_abi rv64_linux_abi; /* linux-abi.c */
+extern const struct gdb_arch rv_gdb_arch;     /* gdb.c */
 
 #define X(n) {"x" #n, offsetof(struct rv_cpu, x[n]), IR_I64}
 #define F(n) {"f" #n, offsetof(struct rv_cpu, f[n]), IR_I64}
@@ -95,6 +96,7 @@ const struct morph_arch rv64_arch = {
 	.disas = rv_disas,
 	.dump_state = rv_dump_state,
 	.linux_abi = &rv64_linux_abi,
+	.gdb = &rv_gdb_arch,
 	.mode_name = rv_mode_name,
 	.tlb_fill = rv_tlb_fill,
 	.fetch_mmu_idx = rv_fetch_mmu_idx,

@@ -66,6 +66,8 @@ struct cpu {
 	uint8_t fpu_flags;
 	bool in_guest_code;          /* the hart is executing a TB (for host signal handling) */
 	uint64_t icount;             /* retired instructions (approximate: TB granularity) */
+	/* --icount in system mode: the icount at which a timer is due (exec_set_icount_timer()) */
+	uint64_t icount_deadline;
 	uint32_t tb_flush_epoch;     /* last TB cache flush this hart has seen */
 
 	struct softmmu mmu;          /* system mode: the TLBs (softmmu.h); unused in user mode */

@@ -23,12 +23,16 @@ struct exec_options {
 	const char *trace_file; /* NULL: stderr */
 	uint64_t trace_start, trace_end; /* guest pc range [start, end); end 0: everything */
 	uint64_t trace_after, trace_count; /* instruction window; count 0: no limit */
+	bool gdb;             /* --gdb PORT: the GDB stub (gdbstub.h) */
+	uint16_t gdb_port;    /* on 127.0.0.1; 0: any free port (printed) */
+	bool gdb_wait;        /* harts stop before their first instruction until GDB continues */
 };
 
 /**
  * exec_parse_option() - recognise an execution option at argv[*i] (--interp,
  * --trace LIST, --trace-file F, --trace-range A-B, --trace-after N,
- * --trace-count N, --icount, --no-chain, --no-opt, --max-tb-insns N),
+ * --trace-count N, --icount, --no-chain, --no-opt, --max-tb-insns N,
+ * --gdb PORT, --gdb-wait),
  * consuming its value if it has one (*i advances past it). Returns 1 if it
  * was one (options updated), 0 if not ours, -1 after printing an error.
  */
@@ -103,6 +107,18 @@ void cpu_wakeup(struct cpu *cpu);
  * hook wakes it, then calls cpu_exec() again.
  */
 void exec_set_wakeup(void (*fn)(struct cpu *cpu));
+
+/**
+ * exec_set_icount_timer() - under --icount, the runner's timers follow the
+ * retired instructions instead of the host clock: @fn(cpu) runs on the hart's
+ * own thread at the first TB boundary where cpu->icount >= cpu->icount_deadline
+ * (guest time is 1 ns per instruction, exec_clock_ns()). It fires whatever is
+ * due and stores the next deadline (UINT64_MAX: none). Anything that moves a
+ * deadline sets cpu->icount_deadline = 0 to get a call at the next boundary;
+ * harts start at 0. TBs then check the deadline on entry, so the boundaries,
+ * and with them interrupts, fall on the same instructions in every run.
+ */
+void exec_set_icount_timer(void (*fn)(struct cpu *cpu));
 
 /** Thread-local: the hart this host thread is running, or NULL. */
 extern __thread struct cpu *current_cpu;

@@ -16,6 +16,7 @@
 #include "morph/softmmu.h"
 
 struct linux_abi;
+struct gdb_arch;
 
 /** What the frontend reports about a TB it translated. */
 struct translate_result {
@@ -47,7 +48,9 @@ struct morph_arch {
 	 * translate() - decode guest code at @pc (under mode @flags) into IR in @ctx,
 	 * at most @max_insns instructions, ending at the end of a basic block or a
 	 * page boundary. Code bytes come from translator_fetch(). The TB must end
-	 * with goto_tb, lookup_and_goto or exit_tb on every path.
+	 * with goto_tb, lookup_and_goto or exit_tb on every path. The bits
+	 * TB_FLAGS_CORE (gdbstub.h: 0xf0000000) of TB flags belong to the core:
+	 * a frontend never sets them in cpu->tb_flags and never sees them here.
 	 */
 	struct translate_result (*translate)(struct cpu *cpu, struct ir_ctx *ctx, uint64_t pc,
 					     uint32_t flags, unsigned max_insns);
@@ -111,6 +114,9 @@ struct morph_arch {
 
 	/** The Linux user-mode ABI of this guest (linux-abi.h), or NULL. */
 	const struct linux_abi *linux_abi;
+
+	/** The GDB stub's register layer (gdbstub.h), or NULL: no --gdb for this guest. */
+	const struct gdb_arch *gdb;
 };
 
 /** arch_find() - the class table for @name, or NULL. */

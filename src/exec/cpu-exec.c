@@ -11,6 +11,7 @@
 #include "morph/tb.h"
 #include "morph/trace.h"
 #include "src/exec/exec-internal.h"
+#include "src/gdb/gdb-exec.h"
 
 __thread struct cpu *current_cpu;
 
@@ -28,6 +29,11 @@ void cpu_exit(struct cpu *cpu)
 void exec_set_wakeup(void (*fn)(struct cpu *cpu))
 {
 	exec_state.wakeup = fn;
+}
+
+void exec_set_icount_timer(void (*fn)(struct cpu *cpu))
+{
+	exec_state.icount_timer = fn;
 }
 
 void cpu_wakeup(struct cpu *cpu)
@@ -98,6 +104,9 @@ static int exec_loop(struct cpu *cpu)
 {
 	struct tb *last = NULL;
 	unsigned slot = TB_EXIT_OTHER;
+	/* GDB: single-step or watchpoint TBs (TB_FLAG_GDB_*), fixed while we run */
+	const uint32_t dbg = gdb_enabled ? gdb_tb_flags(cpu) : 0;
+	const bool step = dbg & TB_FLAG_GDB_STEP;
 
 	for (;;) {
 		if (exec_state.flush_pending) {
@@ -110,23 +119,34 @@ static int exec_loop(struct cpu *cpu)
 			cpu->tb_flush_epoch = exec_state.flush_epoch;
 			last = NULL;
 		}
+		/* --icount: timers due by the retired instructions (TBs exit for them) */
+		if (exec_state.icount_timer && cpu->icount >= cpu->icount_deadline)
+			exec_state.icount_timer(cpu);
 		/* System mode: take a pending interrupt before the next TB. */
 		if (cpu->interrupt_request && exec_state.arch->exec_interrupt &&
-		    exec_state.arch->exec_interrupt(cpu))
+		    exec_state.arch->exec_interrupt(cpu)) {
 			last = NULL;
+			if (step)
+				return EXCP_DEBUG; /* a step that takes an interrupt ends at its handler */
+		}
 		if (cpu->exit_request) {
 			__atomic_store_n(&cpu->exit_request, 0, __ATOMIC_SEQ_CST);
 			return EXCP_INTERRUPT;
 		}
-		struct tb *tb = tb_lookup(cpu, cpu->pc, cpu->tb_flags);
-		if (last && can_chain(cpu, last, slot, tb))
+		struct tb *tb = tb_lookup(cpu, cpu->pc, cpu->tb_flags | dbg);
+		if (last && !step && can_chain(cpu, last, slot, tb))
 			tb_add_jump(last, slot, tb);
+		if (step)
+			gdb_step_begin();
 		/* inline FP code leaves IEEE flags in the host's sticky bits: start clean */
 		fpu_host_flags_take();
 		cpu->in_guest_code = true;
 		uintptr_t r = exec_state.be->exec(cpu, tb);
 		cpu->in_guest_code = false;
 		cpu->fpu_flags |= (uint8_t)fpu_host_flags_take();
+		/* One instruction ran (unless an exit request stopped it at the TB entry). */
+		if (step && gdb_step_ran())
+			return EXCP_DEBUG;
 		last = (struct tb *)(r & ~(uintptr_t)TB_EXIT_MASK);
 		slot = r & TB_EXIT_MASK;
 	}
@@ -137,6 +157,9 @@ int cpu_exec(struct cpu *cpu)
 	volatile int ret;
 
 	current_cpu = cpu;
+again:
+	if (gdb_enabled)
+		gdb_cpu_enter(cpu); /* may wait while GDB has the target stopped */
 	pthread_rwlock_rdlock(&exec_state.exec_lock);
 	for (;;) {
 		/*
@@ -155,13 +178,27 @@ int cpu_exec(struct cpu *cpu)
 			continue;
 		/* System mode: the guest's trap handler takes it, unless the runner must. */
 		if (cpu->softmmu && cpu->exception != EXCP_HALTED &&
-		    cpu->exception != EXCP_INTERRUPT && exec_state.arch->do_exception &&
-		    exec_state.arch->do_exception(cpu, cpu->exception))
+		    cpu->exception != EXCP_INTERRUPT && cpu->exception != EXCP_DEBUG &&
+		    exec_state.arch->do_exception &&
+		    exec_state.arch->do_exception(cpu, cpu->exception)) {
+			/* GDB: a step that traps ends at the handler. */
+			if (gdb_enabled && gdb_stepping(cpu)) {
+				ret = EXCP_DEBUG;
+				break;
+			}
 			continue;
+		}
 		ret = cpu->exception;
 		break;
 	}
 	pthread_rwlock_unlock(&exec_state.exec_lock);
+	if (gdb_enabled) {
+		int r = ret;
+		bool run_again = gdb_cpu_leave(cpu, &r);
+		ret = r;
+		if (run_again)
+			goto again;
+	}
 	if (trace_kinds & TRACE_INSN) {
 		/* The last instruction retired unless it raised a fault. */
 		bool retired = ret == EXCP_SYSCALL || ret == EXCP_INTERRUPT || ret == EXCP_HALTED;

@@ -25,6 +25,7 @@ struct exec_state {
 	size_t cpu_alloc_size;
 	bool system_mode;              /* softmmu_attach() ran: TBs access memory through the TLB */
 	void (*wakeup)(struct cpu *cpu); /* the runner's wfi wakeup (exec_set_wakeup()) */
+	void (*icount_timer)(struct cpu *cpu); /* --icount timers (exec_set_icount_timer()) */
 };
 
 extern struct exec_state exec_state;

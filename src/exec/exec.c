@@ -8,6 +8,7 @@
 
 #include "morph/exec.h"
 #include "src/exec/exec-internal.h"
+#include "src/gdb/gdb-exec.h"
 #include "src/trace/trace-internal.h"
 
 struct exec_state exec_state = {
@@ -118,6 +119,8 @@ int exec_init(const struct morph_arch *arch, const struct exec_options *opts)
 		return err;
 	ir_core_helpers_register();
 	trace_helpers_register();
+	if (opts->gdb)
+		gdb_helpers_register();
 	if (arch->init)
 		arch->init();
 	tb_cache_init();
@@ -127,6 +130,9 @@ int exec_init(const struct morph_arch *arch, const struct exec_options *opts)
 		pthread_atfork(exec_atfork_prepare, exec_atfork_parent, exec_atfork_child);
 		atfork_done = true;
 	}
+	/* After our fork handlers: the stub's child handler needs them to have run. */
+	if (!err && opts->gdb)
+		err = gdbstub_start(opts);
 	return err;
 }
 
@@ -170,6 +176,8 @@ struct cpu *cpu_new(void)
 		exec_state.arch->cpu_reset(cpu);
 	cpu->tb_flush_epoch = exec_state.flush_epoch;
 	cpu_list_add(cpu);
+	if (gdb_enabled)
+		gdb_cpu_added(cpu);
 	return cpu;
 }
 
@@ -190,6 +198,8 @@ void cpu_free(struct cpu *cpu)
 {
 	if (cpu->softmmu)
 		softmmu_detach(cpu);
+	if (gdb_enabled)
+		gdb_cpu_removed(cpu);
 	cpu_list_remove(cpu);
 	free(cpu);
 }

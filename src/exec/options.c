@@ -44,9 +44,14 @@ int exec_parse_option(int argc, char **argv, int *i, struct exec_options *opts)
 		opts->no_opt = true;
 		return 1;
 	}
+	if (!strcmp(a, "--gdb-wait")) {
+		opts->gdb_wait = true;
+		return 1;
+	}
 	/* The rest take a value. */
 	if (strcmp(a, "--trace") && strcmp(a, "--trace-file") && strcmp(a, "--trace-range") &&
-	    strcmp(a, "--trace-after") && strcmp(a, "--trace-count") && strcmp(a, "--max-tb-insns"))
+	    strcmp(a, "--trace-after") && strcmp(a, "--trace-count") && strcmp(a, "--max-tb-insns") &&
+	    strcmp(a, "--gdb"))
 		return 0;
 	if (!val) {
 		fprintf(stderr, "morph: %s needs a value\n", a);
@@ -79,6 +84,19 @@ int exec_parse_option(int argc, char **argv, int *i, struct exec_options *opts)
 		}
 		return 1;
 	}
+	if (!strcmp(a, "--gdb")) {
+		/* PORT, or QEMU's forms :PORT and tcp::PORT */
+		const char *port = strrchr(val, ':') ? strrchr(val, ':') + 1 : val;
+		if (parse_u64(a, port, &v) < 0)
+			return -1;
+		if (v > 65535) {
+			fprintf(stderr, "morph: --gdb needs a TCP port (0-65535), not '%s'\n", val);
+			return -1;
+		}
+		opts->gdb = true;
+		opts->gdb_port = (uint16_t)v;
+		return 1;
+	}
 	if (parse_u64(a, val, &v) < 0)
 		return -1;
 	if (!strcmp(a, "--trace-after"))
@@ -107,5 +125,9 @@ const char *exec_options_help(void)
 	       "  --trace-count N     trace N instructions\n"
 	       "  --no-chain          do not chain TBs (debugging)\n"
 	       "  --no-opt            do not optimize the IR (debugging)\n"
-	       "  --max-tb-insns N    at most N guest instructions per TB\n";
+	       "  --max-tb-insns N    at most N guest instructions per TB\n"
+	       "  --gdb PORT          serve GDB on 127.0.0.1:PORT (0: a free port, printed);\n"
+	       "                      `target remote :PORT` (docs/gdb.md)\n"
+	       "  --gdb-wait          stop before the first instruction until GDB continues\n"
+	       "                      (always so in `morph run`)\n";
 }

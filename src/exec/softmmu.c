@@ -26,6 +26,7 @@
 #include "morph/tb.h"
 #include "morph/trace.h"
 #include "src/exec/exec-internal.h"
+#include "src/gdb/gdb-exec.h"
 
 _Static_assert(TLB_NB_MMU <= 16, "IR_MO_GET_MMU holds 4 bits");
 
@@ -338,8 +339,14 @@ void tlb_set_page_size(struct cpu *cpu, unsigned mmu_idx, uint64_t vaddr, uint64
 		if (watch && code_page_test(ppage >> TLB_PAGE_BITS))
 			w |= TLB_NOTDIRTY;
 	}
+	/* GDB: accesses to a watched page take the slow path, which checks them. */
+	if (gdb_nwatch && gdb_watch_page(vpage)) {
+		io |= TLB_WATCH;
+		if (prot & PAGE_W)
+			w |= TLB_WATCH;
+	}
 	e->addr_read = prot & PAGE_R ? vpage | io : ~(uint64_t)0;
-	e->addr_code = prot & PAGE_X ? vpage | io : ~(uint64_t)0;
+	e->addr_code = prot & PAGE_X ? vpage | (io & ~(uint64_t)TLB_WATCH) : ~(uint64_t)0;
 	e->addend = host ? (uintptr_t)host - (uintptr_t)vpage : 0;
 	m->iotlb[mmu_idx][i].paddr = ppage;
 	m->iotlb[mmu_idx][i].prot = prot;
@@ -441,6 +448,14 @@ static void notdirty_done(const struct resolved *r, unsigned size)
 		__atomic_or_fetch(&r->e->addr_write, TLB_NOTDIRTY, __ATOMIC_SEQ_CST);
 }
 
+/* GDB: check an access to a watched page (or an uncached one) against the watchpoints. */
+static inline void watch_check(struct cpu *cpu, const struct resolved *r, uint64_t vaddr,
+			       unsigned size, unsigned kind)
+{
+	if ((r->flags & TLB_WATCH) || (!r->e && gdb_nwatch))
+		gdb_watch_access(cpu, vaddr, size, kind);
+}
+
 static inline uint64_t ld_le(const uint8_t *p, unsigned size)
 {
 	uint64_t v = 0;
@@ -461,6 +476,7 @@ static uint64_t load_page(struct cpu *cpu, uint64_t vaddr, unsigned size, unsign
 	uint64_t v;
 
 	resolve(cpu, vaddr, size, MMU_LOAD, idx, &r);
+	watch_check(cpu, &r, vaddr, size, GDB_ACCESS_READ);
 	if (r.host)
 		return ld_le(r.host, size);
 	if (bus_read(cpu->mmu.bus, r.paddr, size, &v))
@@ -473,6 +489,7 @@ static void store_page(struct cpu *cpu, uint64_t vaddr, unsigned size, uint64_t 
 	struct resolved r;
 
 	resolve(cpu, vaddr, size, MMU_STORE, idx, &r);
+	watch_check(cpu, &r, vaddr, size, GDB_ACCESS_WRITE);
 	if (!r.host) {
 		int err = bus_write(cpu->mmu.bus, r.paddr, size, v);
 		/* Stores to ROM are dropped, as on QEMU's boards. */
@@ -561,6 +578,7 @@ void *softmmu_host_addr(struct cpu *cpu, uint64_t vaddr, unsigned size, uint32_t
 	if (vaddr & (size - 1))
 		raise_fault(cpu, EXCP_BUS, vaddr, MMU_STORE);
 	resolve(cpu, vaddr, size, MMU_STORE, IR_MO_GET_MMU(mo), &r);
+	watch_check(cpu, &r, vaddr, size, GDB_ACCESS_READ | GDB_ACCESS_WRITE);
 	if (!r.host || (r.flags & TLB_MMIO))
 		raise_fault(cpu, EXCP_SEGV, vaddr, MMU_STORE);
 	/* Before the atomic writes: its caller cannot report back afterwards. */

@@ -15,6 +15,7 @@
 #include "morph/tb.h"
 #include "morph/trace.h"
 #include "src/exec/exec-internal.h"
+#include "src/gdb/gdb-exec.h"
 #include "src/trace/trace-internal.h"
 
 #define TB_HASH_BITS 16
@@ -294,9 +295,22 @@ static int translate_into(struct cpu *cpu, struct tb *tb, unsigned max_insns)
 	const struct morph_arch *arch = exec_state.arch;
 	struct ir_ctx *ctx = &tb_ir;
 
+	if (tb->flags & TB_FLAG_GDB_STEP)
+		max_insns = 1;
 	for (;;) {
+		struct translate_result r;
 		ir_ctx_init(ctx, arch->globals, arch->nglobals, offsetof(struct cpu, pc));
-		struct translate_result r = arch->translate(cpu, ctx, tb->pc, tb->flags, max_insns);
+		if (gdb_enabled && gdb_breakpoint_at(tb->pc)) {
+			r = gdb_gen_breakpoint(ctx, tb->pc, arch->min_insn_bytes);
+		} else {
+			r = arch->translate(cpu, ctx, tb->pc, tb->flags & ~TB_FLAGS_CORE, max_insns);
+			/* GDB: end the TB before an instruction that has a breakpoint. */
+			unsigned cut = gdb_enabled ? gdb_breakpoint_cut(ctx) : 0;
+			if (cut) {
+				max_insns = cut;
+				continue;
+			}
+		}
 		if (!ctx->overflow || max_insns <= 1) {
 			tb->size = r.size;
 			tb->ninsns = r.ninsns;
@@ -316,6 +330,13 @@ static int translate_into(struct cpu *cpu, struct tb *tb, unsigned max_insns)
 		ir_optimize(ctx);
 	if ((trace_kinds & (TRACE_EXEC | TRACE_INSN)) || exec_state.opts.icount)
 		trace_instrument(cpu, tb, ctx, exec_state.opts.icount);
+	if (tb->flags & TB_FLAGS_CORE) {
+		gdb_instrument(tb, ctx);
+		if (ctx->overflow) {
+			fprintf(stderr, "morph: internal error: a debug TB overflows\n");
+			abort();
+		}
+	}
 	ir_lower(ctx, exec_state.be);
 	if (trace_kinds & TRACE_IR)
 		trace_tb_ir(tb, ctx, true);
@@ -327,7 +348,7 @@ struct tb *tb_gen_code(struct cpu *cpu, uint64_t pc, uint64_t phys, uint32_t fla
 	unsigned max = exec_state.opts.max_tb_insns ? exec_state.opts.max_tb_insns : 128;
 
 	/* Instrumented TBs grow: keep them well inside the IR limits. */
-	if ((trace_kinds & TRACE_INSN) && max > 32)
+	if (((trace_kinds & TRACE_INSN) || (flags & TB_FLAG_GDB_WATCH)) && max > 32)
 		max = 32;
 
 	/* Watch the page before reading its code: a store from now on invalidates. */

@@ -15,6 +15,7 @@
 
 #include "morph/elf-loader.h"
 #include "morph/exec.h"
+#include "morph/gdbstub.h"
 #include "morph/trace.h"
 #include "src/linux-user/lx.h"
 
@@ -70,6 +71,27 @@ int lx_translator_fetch(struct cpu *cpu, uint64_t pc, void *buf, unsigned len)
 	if (!gs_check(&lx.gs, pc, len, GS_PROT_EXEC))
 		return -1;
 	memcpy(buf, g2h(pc), len);
+	return 0;
+}
+
+/* GDB's view of guest memory: mapped pages only (lx_lock() checks them). */
+static int lx_gdb_read(uint64_t addr, void *buf, size_t len)
+{
+	const void *p = lx_lock(addr, len, GS_PROT_READ);
+
+	if (!p)
+		return -1;
+	memcpy(buf, p, len);
+	return 0;
+}
+
+static int lx_gdb_write(uint64_t addr, const void *buf, size_t len)
+{
+	void *p = lx_lock(addr, len, GS_PROT_WRITE);
+
+	if (!p)
+		return -1;
+	memcpy(p, buf, len);
 	return 0;
 }
 
@@ -213,8 +235,11 @@ int lx_cmd_run(int argc, char **argv)
 				lx_error("run: unknown option '%s' (try 'morph run --help')", a);
 				return 2;
 			}
-			/* A guest execve keeps the engine options (traces stay with this process). */
-			if (strncmp(a, "--trace", 7))
+			/*
+			 * A guest execve keeps the engine options (traces and the
+			 * debugger's connection stay with this process).
+			 */
+			if (strncmp(a, "--trace", 7) && strncmp(a, "--gdb", 5))
 				for (int k = first; k <= i; k++)
 					add_reexec(argv[k]);
 		}
@@ -274,6 +299,11 @@ int lx_cmd_run(int argc, char **argv)
 	/* core dumps of morph: the guest's memory, not a terabyte of reservation */
 	madvise((void *)lx.gs.base, lx.gs.resv_size, MADV_DONTDUMP);
 
+	/* Under GDB the process is debuggable from its first instruction. */
+	if (opts.gdb) {
+		opts.gdb_wait = true;
+		gdbstub_set_user_memory(lx_gdb_read, lx_gdb_write);
+	}
 	r = exec_init(arch, &opts);
 	if (r < 0) {
 		lx_error("cannot start the execution engine: %s", strerror(-r));

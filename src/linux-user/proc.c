@@ -25,6 +25,7 @@
 
 #include "morph/elf-loader.h"
 #include "morph/exec.h"
+#include "morph/gdbstub.h"
 #include "src/linux-user/lx.h"
 
 #define LX_UNAME_RELEASE "6.12.0"
@@ -76,6 +77,7 @@ static int thread_unlink(struct lx_thread *t)
 
 _Noreturn void lx_exit_group(int status)
 {
+	gdbstub_exit(status, 0);
 	fflush(NULL);
 	syscall(SYS_exit_group, status);
 	_exit(status);

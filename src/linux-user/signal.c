@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "morph/exec.h"
+#include "morph/gdbstub.h"
 #include "morph/fpu.h"
 #include "src/linux-user/lx.h"
 
@@ -446,6 +447,7 @@ _Noreturn void lx_die_by_signal(int gsig, const char *why, uint64_t pc)
 		fprintf(stderr, "morph: guest killed by %s (%s) at pc 0x%llx\n", lx_signame(gsig),
 			why, (unsigned long long)pc);
 	fflush(NULL);
+	gdbstub_exit(128 + canon(gsig), hsig && hsig != SIGSTOP ? hsig : 0);
 	if (!hsig || hsig == SIGSTOP)
 		_exit(128 + canon(gsig));
 	memset(&sa, 0, sizeof(sa));

@@ -4,11 +4,14 @@
  * are the ones `morph run` takes.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "morph/exec.h"
+#include "morph/gdbstub.h"
 #include "morph/machine.h"
 #include "src/system/system.h"
 
@@ -50,6 +53,12 @@ static void system_usage(FILE *f)
 	    "Exit status: 0 when the guest powers off; a failure code the guest reports\n"
 	    "(sifive_test, HTIF tohost); 1 on errors; 128+N when stopped by signal N.\n",
 	    exec_options_help());
+}
+
+/* GDB's kill: stop the machine as SIGTERM does (the terminal is restored). */
+static void sys_gdb_kill(void)
+{
+	kill(getpid(), SIGTERM);
 }
 
 uint64_t sys_parse_size(const char *s)
@@ -258,7 +267,9 @@ int system_cmd(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
+	gdbstub_set_kill(sys_gdb_kill);
 	status = done ? 0 : machine_run(m);
+	gdbstub_exit(status, 0);
 	if (machine_free(m) < 0 && status == 0)
 		status = 1;
 out:

@@ -23,6 +23,7 @@
 #include <libfdt.h>
 
 #include "morph/exec.h"
+#include "morph/gdbstub.h"
 #include "morph/machine.h"
 #include "morph/trace.h"
 #include "src/system/system.h"
@@ -75,6 +76,7 @@ void machine_request_stop(struct machine *m, enum machine_state state, int statu
 			cpu_exit(m->harts[i].cpu);
 		machine_hart_wakeup_h(&m->harts[i]);
 	}
+	gdbstub_release(); /* and the debugger lets them go */
 }
 
 void machine_hart_wakeup_h(struct machine_hart *h)

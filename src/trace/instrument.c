@@ -181,6 +181,25 @@ static const char *describe_insn(struct cpu *cpu, uint64_t pc, unsigned len, uin
 	return intern_text(text);
 }
 
+/*
+ * --icount timers: leave before the TB's first instruction once the hart's
+ * icount has reached its deadline, so that the exec loop runs the timer at
+ * a boundary that does not depend on host timing (chaining and the jump
+ * cache would otherwise go straight on).
+ */
+static void gen_deadline_check(struct ir_ctx *ctx, uint64_t pc)
+{
+	ir_temp c = ir_new_temp(ctx, IR_I64), dl = ir_new_temp(ctx, IR_I64);
+	unsigned run = ir_new_label(ctx);
+
+	ir_ld_env(ctx, IR_I64, c, offsetof(struct cpu, icount), IR_MO_64);
+	ir_ld_env(ctx, IR_I64, dl, offsetof(struct cpu, icount_deadline), IR_MO_64);
+	ir_brcond(ctx, IR_I64, IR_COND_LTU, c, dl, run);
+	ir_set_pci(ctx, IR_I64, pc);
+	ir_exit_tb(ctx, IR_EXIT_NORMAL);
+	ir_set_label(ctx, run);
+}
+
 void trace_instrument(struct cpu *cpu, struct tb *tb, struct ir_ctx *ctx, bool icount)
 {
 	bool insn = trace_on(TRACE_INSN);
@@ -194,6 +213,8 @@ void trace_instrument(struct cpu *cpu, struct tb *tb, struct ir_ctx *ctx, bool i
 		ir_temp a[2] = {ir_const(ctx, IR_I64, tb->pc), ir_const(ctx, IR_I64, tb->ninsns)};
 		ir_call(ctx, hid_trace_exec, IR_TEMP_NONE, 2, a);
 	}
+	if (icount && exec_state.icount_timer)
+		gen_deadline_check(ctx, tb->pc);
 	if (count_tbs) {
 		ir_temp c = ir_new_temp(ctx, IR_I64);
 		ir_ld_env(ctx, IR_I64, c, offsetof(struct cpu, icount), IR_MO_64);
