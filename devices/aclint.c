@@ -109,6 +109,8 @@ struct aclint_mtimer {
 	_Atomic uint64_t offset; /* mtime = ticks(clock) + offset (mod 2^64) */
 	_Atomic uint64_t *mtimecmp;
 	struct ioloop_timer *timer;
+	void (*changed)(void *opaque); /* no timer: the CPU side recomputes deadlines */
+	void *changed_opaque;
 };
 
 static uint64_t mtimer_ticks(const struct aclint_mtimer *mt, int64_t ns)
@@ -190,8 +192,11 @@ void aclint_mtimer_update(struct aclint_mtimer *mt)
 			irq_set(&mt->mtip[h], level);
 		}
 	}
-	if (!mt->timer)
+	if (!mt->timer) {
+		if (mt->changed)
+			mt->changed(mt->changed_opaque);
 		return;
+	}
 	next = mtimer_next_deadline(mt, now);
 	if (next == INT64_MAX)
 		ioloop_timer_del(mt->timer);
@@ -285,6 +290,10 @@ struct aclint_mtimer *aclint_mtimer_new(struct bus *bus, uint64_t base, unsigned
 	mt->mtimecmp = calloc(nharts, sizeof(*mt->mtimecmp));
 	if (cfg && cfg->loop)
 		mt->timer = ioloop_timer_new(cfg->loop, mtimer_timer_cb, mt);
+	if (cfg) {
+		mt->changed = cfg->deadline_changed;
+		mt->changed_opaque = cfg->deadline_opaque;
+	}
 	if (!mt->mtip || !mt->level || !mt->mtimecmp || (cfg && cfg->loop && !mt->timer)) {
 		mtimer_free(mt);
 		return dev_fail(-ENOMEM);

@@ -24,6 +24,7 @@ struct goldfish_rtc {
 	struct irq_line irq;
 	struct ioloop_timer *timer;
 	int64_t offset;	    /* guest time = host wall clock + offset */
+	struct dev_clock wall; /* now_ns NULL: the host's wall clock */
 	uint32_t time_high; /* latched by reading TIME_LOW */
 	uint64_t alarm;
 	uint32_t alarm_high_next;
@@ -32,9 +33,14 @@ struct goldfish_rtc {
 	bool irq_enabled;
 };
 
+static int64_t rtc_wall_ns(const struct goldfish_rtc *r)
+{
+	return r->wall.now_ns ? dev_clock_now(&r->wall) : host_wall_clock_ns();
+}
+
 static uint64_t rtc_now(const struct goldfish_rtc *r)
 {
-	return (uint64_t)host_wall_clock_ns() + (uint64_t)r->offset;
+	return (uint64_t)rtc_wall_ns(r) + (uint64_t)r->offset;
 }
 
 static void rtc_update_irq(struct goldfish_rtc *r)
@@ -104,7 +110,7 @@ static uint64_t rtc_read(void *opaque, uint64_t offset, unsigned size)
 
 static void rtc_set_time(struct goldfish_rtc *r, uint64_t t)
 {
-	r->offset = (int64_t)(t - (uint64_t)host_wall_clock_ns());
+	r->offset = (int64_t)(t - (uint64_t)rtc_wall_ns(r));
 }
 
 static void rtc_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
@@ -198,4 +204,14 @@ struct goldfish_rtc *goldfish_rtc_new(struct bus *bus, uint64_t base, struct irq
 	if (!err)
 		err = bus_map_io(bus, base, GOLDFISH_RTC_SIZE, &rtc_ops, r, "goldfish-rtc");
 	return err ? dev_fail(err) : r;
+}
+
+void goldfish_rtc_set_clock(struct goldfish_rtc *r, const struct dev_clock *wall)
+{
+	r->wall = *wall;
+	if (r->timer) {
+		/* host timers cannot follow this clock: alarms fire on reads */
+		ioloop_timer_free(r->timer);
+		r->timer = NULL;
+	}
 }

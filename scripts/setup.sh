@@ -33,7 +33,8 @@ pkgs="cmake ninja-build gcc g++ make pkg-config python3 libcapstone-dev libffi-d
 	libsdl2-dev libfdt-dev libslirp-dev device-tree-compiler libpng-dev debian-archive-keyring
 	xz-utils file"
 # Guest cross compilers (linux-user tests, ISA tests, boot ROMs).
-cross_pkgs="gcc-riscv64-linux-gnu g++-riscv64-linux-gnu gcc-riscv64-unknown-elf"
+cross_pkgs="gcc-riscv64-linux-gnu g++-riscv64-linux-gnu gcc-riscv64-unknown-elf
+	gcc-mipsel-linux-gnu g++-mipsel-linux-gnu gcc-mips-linux-gnu g++-mips-linux-gnu"
 # Optional cross packages: installed only if this Debian release has them.
 cross_optional="picolibc-riscv64-unknown-elf"
 # Oracles for differential tests, the performance peer, debugging.

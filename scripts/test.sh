@@ -20,6 +20,8 @@ if [ "${MORPH_SKIP_DEBIAN:-0}" != 1 ] && [ -x "$top/scripts/fetch-debian.sh" ]; 
 	"$top/scripts/fetch-debian.sh" --arch riscv64 --suite trixie \
 		busybox-static python3-minimal lua5.4 sqlite3 xz-utils ||
 		echo "test.sh: could not fetch Debian guest packages; their tests will be skipped" >&2
+	"$top/scripts/fetch-debian.sh" --arch mipsel --suite bookworm busybox-static coreutils ||
+		echo "test.sh: could not fetch Debian mipsel packages; their tests will be skipped" >&2
 	# OpenSBI, Linux, U-Boot and the initramfs of the boot tests
 	if [ "${MORPH_BOOT_TESTS:-1}" != 0 ]; then
 		"$top/scripts/fetch-guest-system.sh" ||

@@ -7,6 +7,7 @@
 
 #include "morph/frontend.h"
 #include "morph/ir.h"
+#include "morph/ir-w.h"
 #include "frontends/riscv/rv-gen.h"
 
 #define RV_PAGE_MASK (~(uint64_t)0xfff)
@@ -132,56 +133,13 @@ bool gen_unary(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
 	return true;
 }
 
-/* Low 32 bits of xN as an i32 temp. */
-static ir_temp gpr_lo32(struct rv_ctx *ctx, unsigned n)
-{
-	ir_temp t = ir_new_temp(ctx->ir, IR_I32);
-
-	ir_op1(ctx->ir, IR_extrl_i64_i32, IR_I32, t, rv_gpr(ctx, n));
-	return t;
-}
-
-/* rd = sign-extended i32 @v */
-static void set_gpr_w(struct rv_ctx *ctx, unsigned rd, ir_temp v)
-{
-	ir_op1(ctx->ir, IR_ext_i32_i64, IR_I64, rv_dest(ctx, rd), v);
-}
-
-static ir_temp op_w(struct rv_ctx *ctx, enum ir_opc opc, ir_temp x, ir_temp y)
-{
-	ir_temp t = ir_new_temp(ctx->ir, IR_I32);
-
-	ir_op2(ctx->ir, opc, IR_I32, t, x, y);
-	return t;
-}
-
-/*
- * The low word of add, sub, mul and shl only depends on the low words of
- * their inputs: a 64-bit op and a sign extension do (2 ops instead of 4).
- */
-static bool low_word_op(enum ir_opc opc)
-{
-	return opc == IR_add || opc == IR_sub || opc == IR_mul || opc == IR_shl;
-}
-
-/* rd = sext32(x OP y), 64-bit operands */
-static void op_w64(struct rv_ctx *ctx, enum ir_opc opc, unsigned rd, ir_temp x, ir_temp y)
-{
-	ir_temp t = rv_tmp(ctx);
-
-	ir_op2(ctx->ir, opc, IR_I64, t, x, y);
-	ir_op1(ctx->ir, IR_ext32s, IR_I64, rv_dest(ctx, rd), t);
-}
-
+/* The *W forms: 32-bit operations on the low words, sign-extended (morph/ir-w.h) */
 bool gen_arith_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
 {
 	if (rv_ctx_is32(ctx))
 		return false; /* RV64 only */
-	/* not sllw: it shifts by rs2 mod 32, an i64 shl by rs2 mod 64 */
-	if (opc != IR_shl && low_word_op(opc))
-		op_w64(ctx, opc, a->rd, rv_gpr(ctx, a->rs1), rv_gpr(ctx, a->rs2));
-	else
-		set_gpr_w(ctx, a->rd, op_w(ctx, opc, gpr_lo32(ctx, a->rs1), gpr_lo32(ctx, a->rs2)));
+	/* sllw & co shift by rs2 mod 32, as the i32 IR shifts do */
+	ir_op2_w(ctx->ir, opc, rv_dest(ctx, a->rd), rv_gpr(ctx, a->rs1), rv_gpr(ctx, a->rs2));
 	return true;
 }
 
@@ -189,12 +147,7 @@ bool gen_arith_imm_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc op
 {
 	if (rv_ctx_is32(ctx))
 		return false; /* RV64 only */
-	if (low_word_op(opc)) {
-		op_w64(ctx, opc, a->rd, rv_gpr(ctx, a->rs1), rv_imm(ctx, a->imm));
-		return true;
-	}
-	set_gpr_w(ctx, a->rd, op_w(ctx, opc, gpr_lo32(ctx, a->rs1),
-				   ir_const(ctx->ir, IR_I32, (uint32_t)a->imm)));
+	ir_op2_w(ctx->ir, opc, rv_dest(ctx, a->rd), rv_gpr(ctx, a->rs1), rv_imm(ctx, a->imm));
 	return true;
 }
 
@@ -202,26 +155,15 @@ bool gen_shift_imm_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc op
 {
 	if (rv_ctx_is32(ctx))
 		return false; /* RV64 only */
-	/* shamt < 32 here: an i64 shl has the right low word */
-	if (low_word_op(opc)) {
-		op_w64(ctx, opc, a->rd, rv_gpr(ctx, a->rs1), rv_imm(ctx, a->shamt));
-		return true;
-	}
-	set_gpr_w(ctx, a->rd, op_w(ctx, opc, gpr_lo32(ctx, a->rs1),
-				   ir_const(ctx->ir, IR_I32, (uint32_t)a->shamt)));
+	ir_op2_w(ctx->ir, opc, rv_dest(ctx, a->rd), rv_gpr(ctx, a->rs1), rv_imm(ctx, a->shamt));
 	return true;
 }
 
 bool gen_unary_w(struct rv_ctx *ctx, const struct rv_args *a, enum ir_opc opc)
 {
-	ir_temp t;
-
 	if (rv_ctx_is32(ctx))
 		return false; /* RV64 only */
-	t = ir_new_temp(ctx->ir, IR_I32);
-
-	ir_op1(ctx->ir, opc, IR_I32, t, gpr_lo32(ctx, a->rs1));
-	set_gpr_w(ctx, a->rd, t);
+	ir_op1_w(ctx->ir, opc, rv_dest(ctx, a->rd), rv_gpr(ctx, a->rs1));
 	return true;
 }
 

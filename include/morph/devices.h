@@ -78,6 +78,13 @@ struct aclint_mtimer_config {
 	 * has passed (icount mode).
 	 */
 	struct ioloop *loop;
+	/*
+	 * Without a loop: called (on the CPU's thread, under the bus lock) when a
+	 * guest write may have moved the next deadline, so the CPU side asks
+	 * aclint_mtimer_next_deadline_ns() again. NULL: nobody to tell.
+	 */
+	void (*deadline_changed)(void *opaque);
+	void *deadline_opaque;
 };
 
 /**
@@ -164,6 +171,13 @@ struct goldfish_rtc;
  */
 struct goldfish_rtc *goldfish_rtc_new(struct bus *bus, uint64_t base, struct irq_line irq,
 				      struct ioloop *loop);
+/**
+ * goldfish_rtc_set_clock() - take the time (ns since the Unix epoch) from
+ * @wall instead of the host's wall clock (copied; --icount runs). Alarms
+ * then fire when the guest reads the time, not by a host timer. Call it
+ * before the I/O loop runs.
+ */
+void goldfish_rtc_set_clock(struct goldfish_rtc *r, const struct dev_clock *wall);
 
 /* ---------------------------------------------------- syscon / sifive_test */
 

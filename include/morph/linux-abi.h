@@ -295,6 +295,20 @@ struct linux_abi {
 	/** get_termios()/put_termios() - guest struct termios <-> host struct termios. */
 	int (*get_termios)(uint64_t gaddr, void *host_termios);
 	int (*put_termios)(uint64_t gaddr, const void *host_termios);
+	/**
+	 * put_statfs() - write the guest struct statfs (32-bit ABIs: statfs64) for
+	 * @st (a host struct statfs) to @out (at most 128 bytes); returns its size.
+	 */
+	size_t (*put_statfs)(void *out, const void *st);
+
+	/* ---- faults (optional) ---- */
+
+	/**
+	 * fault_signal() - the signal for the frontend's own exception @excp
+	 * (EXCP_ARCH_BASE and up) raised by guest code at cpu->pc: canonical
+	 * signal number, si_code and si_addr. False if @excp is not one.
+	 */
+	bool (*fault_signal)(struct cpu *cpu, int excp, int *sig, int *code, uint64_t *addr);
 };
 
 /* ---- Services of the core for ABI code (implemented in src/linux-user/) ---- */

@@ -7,9 +7,12 @@
 #include "morph/frontend.h"
 
 extern const struct morph_arch rv64_arch;
+extern const struct morph_arch mipsel_arch, mips_arch;
 
 static const struct morph_arch *const arch_table[] = {
 	&rv64_arch,
+	&mipsel_arch,
+	&mips_arch,
 	NULL,
 };
 

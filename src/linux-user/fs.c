@@ -512,11 +512,13 @@ LX_SYSCALL(statx)
 /* asm-generic struct statfs, 64-bit words */
 static int64_t put_statfs(uint64_t g, const struct statfs *s)
 {
-	uint8_t b[120];
+	uint8_t b[128];
 
+	if (lx.abi->put_statfs)
+		return lx_copy_to_guest(g, b, lx.abi->put_statfs(b, s));
 	if (lx.wordsz != 8)
 		return -ENOSYS;
-	memset(b, 0, sizeof(b));
+	memset(b, 0, 120);
 	lx_st64(b + 0, (uint64_t)s->f_type);
 	lx_st64(b + 8, (uint64_t)s->f_bsize);
 	lx_st64(b + 16, s->f_blocks);
@@ -528,7 +530,7 @@ static int64_t put_statfs(uint64_t g, const struct statfs *s)
 	lx_st64(b + 64, (uint64_t)s->f_namelen);
 	lx_st64(b + 72, (uint64_t)s->f_frsize);
 	lx_st64(b + 80, (uint64_t)s->f_flags);
-	return lx_copy_to_guest(g, b, sizeof(b));
+	return lx_copy_to_guest(g, b, 120);
 }
 
 LX_SYSCALL(statfs)
@@ -936,6 +938,51 @@ LX_SYSCALL(truncate)
 LX_SYSCALL(ftruncate)
 {
 	return lx_ret(ftruncate((int)a[0], (off_t)a[1]));
+}
+
+/*
+ * The *64 calls of 32-bit ABIs: the handlers above, once the ABI's
+ * fixup_args joined 64-bit values and moved statfs64's buffer argument
+ * (put_stat/put_statfs write the ABI's stat64 and statfs64 layouts).
+ */
+LX_SYSCALL(truncate64)
+{
+	return lx_sys_truncate(t, a);
+}
+
+LX_SYSCALL(ftruncate64)
+{
+	return lx_sys_ftruncate(t, a);
+}
+
+LX_SYSCALL(stat64)
+{
+	return lx_sys_stat(t, a);
+}
+
+LX_SYSCALL(lstat64)
+{
+	return lx_sys_lstat(t, a);
+}
+
+LX_SYSCALL(fstat64)
+{
+	return lx_sys_fstat(t, a);
+}
+
+LX_SYSCALL(fstatat64)
+{
+	return lx_sys_newfstatat(t, a);
+}
+
+LX_SYSCALL(statfs64)
+{
+	return lx_sys_statfs(t, a);
+}
+
+LX_SYSCALL(fstatfs64)
+{
+	return lx_sys_fstatfs(t, a);
 }
 
 LX_SYSCALL(fallocate)

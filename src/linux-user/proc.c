@@ -134,13 +134,21 @@ _Noreturn void lx_cpu_loop(struct lx_thread *t)
 		case EXCP_FPE:
 			queue_fault(t, SIGFPE, FPE_INTDIV, cpu->pc);
 			break;
-		default:
+		default: {
+			int sig, code;
+			uint64_t addr;
+
+			if (lx.abi->fault_signal && lx.abi->fault_signal(cpu, e, &sig, &code, &addr)) {
+				queue_fault(t, sig, code, addr);
+				break;
+			}
 			lx_error("unexpected exception 0x%x at pc 0x%llx", e,
 				 (unsigned long long)cpu->pc);
 			if (cpu->arch->dump_state)
 				cpu->arch->dump_state(cpu, stderr);
 			lx_die_by_signal(lx_map_val_out(lx.abi->signals, SIGILL),
 					 "unhandled exception", cpu->pc);
+		}
 		}
 		lx_process_signals(t);
 	}
@@ -1223,18 +1231,53 @@ LX_SYSCALL(capset)
 
 /* ---- scheduling ---- */
 
+/*
+ * A CPU mask is an array of guest words holding bits 0, 1 ... from their least
+ * significant end: on a big-endian guest the bytes of each word are reversed.
+ */
+static void cpumask_swap(uint8_t *p, size_t n)
+{
+	unsigned w = lx.wordsz;
+
+	for (size_t i = 0; lx.be && i + w <= n; i += w) {
+		for (unsigned j = 0; j < w / 2; j++) {
+			uint8_t c = p[i + j];
+			p[i + j] = p[i + w - 1 - j];
+			p[i + w - 1 - j] = c;
+		}
+	}
+}
+
 LX_SYSCALL(sched_getaffinity)
 {
-	if (!lx_range_ok(a[2], a[1]) || lx.be)
+	long r;
+
+	if (!lx_range_ok(a[2], a[1]))
 		return -EFAULT;
-	return lx_ret(syscall(SYS_sched_getaffinity, (pid_t)a[0], (size_t)a[1], g2h(a[2])));
+	r = syscall(SYS_sched_getaffinity, (pid_t)a[0], (size_t)a[1], g2h(a[2]));
+	if (r > 0)
+		cpumask_swap(g2h(a[2]), (size_t)r);
+	return lx_ret(r);
 }
 
 LX_SYSCALL(sched_setaffinity)
 {
-	if (!lx_range_ok(a[2], a[1]) || lx.be)
+	uint8_t *m;
+	long r;
+
+	if (!lx_range_ok(a[2], a[1]) || a[1] > 65536)
+		return a[1] > 65536 ? -EINVAL : -EFAULT;
+	m = malloc(a[1] ? a[1] : 1);
+	if (!m)
+		return -ENOMEM;
+	if (lx_copy_from_guest(m, a[2], a[1]) < 0) {
+		free(m);
 		return -EFAULT;
-	return lx_ret(syscall(SYS_sched_setaffinity, (pid_t)a[0], (size_t)a[1], g2h(a[2])));
+	}
+	cpumask_swap(m, a[1]);
+	r = syscall(SYS_sched_setaffinity, (pid_t)a[0], (size_t)a[1], m);
+	free(m);
+	return lx_ret(r);
 }
 
 LX_SYSCALL(sched_yield)

@@ -296,6 +296,8 @@ static int spike_init(struct machine *m)
 {
 	struct spike *s = m->board;
 	struct irq_line msip[MACHINE_MAX_HARTS], mtip[MACHINE_MAX_HARTS];
+	struct aclint_mtimer_config mtcfg;
+	struct dev_clock mtclock;
 
 	if (machine_console_open(m) < 0)
 		return -1;
@@ -305,8 +307,8 @@ static int spike_init(struct machine *m)
 		msip[h] = sys_hart_irq(&m->harts[h], 3);
 		mtip[h] = sys_hart_irq(&m->harts[h], 7);
 	}
-	if (clint_new(&s->clint, m->bus, SPIKE_CLINT, m->nharts, msip, mtip,
-		      &(struct aclint_mtimer_config){.loop = m->loop}) < 0)
+	sys_mtimer_config(m, &mtcfg, &mtclock);
+	if (clint_new(&s->clint, m->bus, SPIKE_CLINT, m->nharts, msip, mtip, &mtcfg) < 0)
 		return machine_error(m, "CLINT: cannot create it");
 	sys_hart_set_timer(m, s->clint.mtimer);
 	return 0;

@@ -112,6 +112,9 @@ static int virt_init(struct machine *m)
 {
 	struct irq_line msip[MACHINE_MAX_HARTS], mtip[MACHINE_MAX_HARTS];
 	struct irq_line ctx[2 * MACHINE_MAX_HARTS];
+	struct aclint_mtimer_config mtcfg;
+	struct dev_clock mtclock;
+	struct goldfish_rtc *rtc;
 	struct virt *v = calloc(1, sizeof(*v));
 	struct chardev *uart_chr;
 	unsigned blk = 0;
@@ -131,8 +134,8 @@ static int virt_init(struct machine *m)
 	}
 	if (!sifive_test_new(m->bus, VIRT_TEST, virt_power, m))
 		return machine_error(m, "sifive_test: %s", strerror(errno));
-	if (clint_new(&v->clint, m->bus, VIRT_CLINT, m->nharts, msip, mtip,
-		      &(struct aclint_mtimer_config){.loop = m->loop}) < 0)
+	sys_mtimer_config(m, &mtcfg, &mtclock);
+	if (clint_new(&v->clint, m->bus, VIRT_CLINT, m->nharts, msip, mtip, &mtcfg) < 0)
 		return machine_error(m, "CLINT: cannot create it");
 	sys_hart_set_timer(m, v->clint.mtimer);
 	v->plic = plic_new(m->bus, VIRT_PLIC, VIRT_PLIC_SOURCES, 2 * m->nharts, ctx);
@@ -150,7 +153,10 @@ static int virt_init(struct machine *m)
 	}
 	if (!uart16550_new(m->bus, VIRT_UART0, 0, plic_input(v->plic, VIRT_IRQ_UART0), uart_chr))
 		return machine_error(m, "UART: %s", strerror(errno));
-	if (!goldfish_rtc_new(m->bus, VIRT_RTC, plic_input(v->plic, VIRT_IRQ_RTC), m->loop))
+	rtc = goldfish_rtc_new(m->bus, VIRT_RTC, plic_input(v->plic, VIRT_IRQ_RTC), m->loop);
+	if (rtc)
+		sys_rtc_clock(m, rtc);
+	if (!rtc)
 		return machine_error(m, "RTC: %s", strerror(errno));
 	for (unsigned i = 0; i < VIRT_VIRTIO_SLOTS; i++) {
 		uint64_t base = VIRT_VIRTIO + 0x1000ull * i;

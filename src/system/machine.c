@@ -157,7 +157,8 @@ static void *hart_thread(void *arg)
 		if (r == EXCP_INTERRUPT)
 			continue; /* exit request: interrupts, stop requests, flushes */
 		if (r == EXCP_HALTED) {
-			hart_idle(h);
+			if (!sys_hart_icount_warp(h))
+				hart_idle(h);
 			continue;
 		}
 		if (sys_hart_exception(h, r) == 0)

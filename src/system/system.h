@@ -12,6 +12,10 @@
 #include "morph/irq.h"
 #include "morph/machine.h"
 
+struct aclint_mtimer_config;
+struct dev_clock;
+struct goldfish_rtc;
+
 /* ---------------------------------------------------------------- harts */
 
 /** sys_hart_create() - a system-mode hart for @h (h->cpu) on m->bus. -1 with m->err. */
@@ -29,6 +33,22 @@ void sys_harts_fini(struct machine *m);
  * bus lock; raising it kicks the hart out of guest code and out of wfi.
  */
 struct irq_line sys_hart_irq(struct machine_hart *h, unsigned irq);
+
+/**
+ * sys_mtimer_config() - the ACLINT timer's configuration for @m: on the I/O
+ * loop, or under --icount on the harts' instruction count (@clock is storage
+ * for the clock the config points to).
+ */
+void sys_mtimer_config(struct machine *m, struct aclint_mtimer_config *cfg,
+		       struct dev_clock *clock);
+/** sys_rtc_clock() - under --icount, the RTC's wall clock follows the instructions too. */
+void sys_rtc_clock(struct machine *m, struct goldfish_rtc *rtc);
+/**
+ * sys_hart_icount_warp() - a hart in wfi under --icount: fire what is due and,
+ * if nothing can wake it sooner, move its clock to the next deadline. True:
+ * run it again now; false: sleep as usual (no deadline, or not --icount).
+ */
+bool sys_hart_icount_warp(struct machine_hart *h);
 
 /** sys_hart_set_timer() - where rdtime/mtime and Sstc deadlines come from. */
 void sys_hart_set_timer(struct machine *m, struct aclint_mtimer *mt);

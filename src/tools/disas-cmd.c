@@ -37,8 +37,9 @@ static void print_range(const struct morph_arch *arch, const uint8_t *code, size
 			break;
 		printf("%10" PRIx64 ":\t", addr + off);
 		for (unsigned i = 0; i < 4; i++) {
+			/* the word as the ISA writes it: bytes in the guest's order */
 			if (i < n)
-				printf("%02x", code[off + n - 1 - i]);
+				printf("%02x", code[off + (arch->big_endian ? i : n - 1 - i)]);
 			else
 				printf("  ");
 		}
@@ -68,6 +69,16 @@ static int disas_hex(const struct morph_arch *arch, int n, char **words)
 	return 0;
 }
 
+/* An ELF field of @n bytes at @p in the file's byte order */
+static uint64_t rd(const uint8_t *p, unsigned n, bool be)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * (be ? n - 1 - i : i));
+	return v;
+}
+
 static int disas_elf(const struct morph_arch *forced, const char *path)
 {
 	int fd = open(path, O_RDONLY);
@@ -94,41 +105,36 @@ static int disas_elf(const struct morph_arch *forced, const char *path)
 		fprintf(stderr, "morph disas: %s: not an ELF file\n", path);
 		goto out;
 	}
-	/* Only ELF64 little-endian section walking for now; ELF32 handled alike below. */
+	/* ELF32 and ELF64, either byte order: header fields read by offset */
 	bool is64 = img[EI_CLASS] == ELFCLASS64;
 	bool be = img[EI_DATA] == ELFDATA2MSB;
-	if (be) {
-		fprintf(stderr, "morph disas: %s: big-endian ELF files are not supported yet\n", path);
+	if (size < (is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr))) {
+		fprintf(stderr, "morph disas: %s: truncated ELF header\n", path);
 		goto out;
 	}
-	uint16_t machine = ((Elf32_Ehdr *)img)->e_machine;
+	uint16_t machine = (uint16_t)rd(img + 18, 2, be);
 	const struct morph_arch *arch = forced ? forced
 		: arch_for_elf(machine, img[EI_CLASS], be);
 	if (!arch) {
 		fprintf(stderr, "morph disas: %s: no guest ISA for ELF machine %u\n", path, machine);
 		goto out;
 	}
-	uint64_t shoff = is64 ? ((Elf64_Ehdr *)img)->e_shoff : ((Elf32_Ehdr *)img)->e_shoff;
-	unsigned shnum = is64 ? ((Elf64_Ehdr *)img)->e_shnum : ((Elf32_Ehdr *)img)->e_shnum;
+	uint64_t shoff = is64 ? rd(img + 40, 8, be) : rd(img + 32, 4, be);
+	unsigned shnum = (unsigned)rd(img + (is64 ? 60 : 48), 2, be);
 	unsigned shentsize = is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
-	unsigned shstrndx = is64 ? ((Elf64_Ehdr *)img)->e_shstrndx : ((Elf32_Ehdr *)img)->e_shstrndx;
+	unsigned shstrndx = (unsigned)rd(img + (is64 ? 62 : 50), 2, be);
 	if (shoff > size || (uint64_t)shnum * shentsize > size - shoff || shstrndx >= shnum) {
 		fprintf(stderr, "morph disas: %s: corrupt section headers\n", path);
 		goto out;
 	}
+	/* Elf{32,64}_Shdr field offsets: name, type, flags, addr, offset, size */
+	const unsigned w = is64 ? 8 : 4, o_flags = 8, o_addr = 8 + w, o_off = 8 + 2 * w,
+		       o_size = 8 + 3 * w;
 	for (unsigned i = 0; i < shnum; i++) {
 		const uint8_t *sh = img + shoff + (size_t)i * shentsize;
-		uint64_t flags, addr, off, len;
-		uint32_t type, name;
-		if (is64) {
-			const Elf64_Shdr *s = (const Elf64_Shdr *)sh;
-			flags = s->sh_flags; addr = s->sh_addr; off = s->sh_offset; len = s->sh_size;
-			type = s->sh_type; name = s->sh_name;
-		} else {
-			const Elf32_Shdr *s = (const Elf32_Shdr *)sh;
-			flags = s->sh_flags; addr = s->sh_addr; off = s->sh_offset; len = s->sh_size;
-			type = s->sh_type; name = s->sh_name;
-		}
+		uint64_t flags = rd(sh + o_flags, w, be), addr = rd(sh + o_addr, w, be);
+		uint64_t off = rd(sh + o_off, w, be), len = rd(sh + o_size, w, be);
+		uint32_t type = (uint32_t)rd(sh + 4, 4, be), name = (uint32_t)rd(sh, 4, be);
 		if (type != SHT_PROGBITS || !(flags & SHF_EXECINSTR))
 			continue;
 		if (off > size || len > size - off) {
@@ -136,8 +142,7 @@ static int disas_elf(const struct morph_arch *forced, const char *path)
 			goto out;
 		}
 		const uint8_t *strsh = img + shoff + (size_t)shstrndx * shentsize;
-		uint64_t stroff = is64 ? ((const Elf64_Shdr *)strsh)->sh_offset
-				       : ((const Elf32_Shdr *)strsh)->sh_offset;
+		uint64_t stroff = rd(strsh + o_off, w, be);
 		const char *sname = "?";
 		if (stroff < size && name < size - stroff)
 			sname = (const char *)img + stroff + name;
