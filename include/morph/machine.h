@@ -57,6 +57,7 @@ struct machine_opts {
 	bool net; /* --net user[,...] */
 	struct netdev_user_opts net_opts;
 	bool rng;	     /* a virtio-rng device */
+	bool trap_misaligned; /* misaligned loads/stores trap (RISC-V: else performed) */
 	bool console_device; /* a virtio-console (hvc0) that gets the terminal's input */
 	uint64_t ram_size;   /* bytes; 0: the board's default */
 	unsigned smp;	     /* harts; 0: 1 */

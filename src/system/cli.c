@@ -38,6 +38,8 @@ static void system_usage(FILE *f)
 	    "  --net user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]...\n"
 	    "                        virtio-net with user-mode NAT (host loopback at 10.0.2.2)\n"
 	    "  --rng                 a virtio-rng device\n"
+	    "  --trap-misaligned     misaligned loads/stores raise address-misaligned\n"
+	    "                        exceptions (default: performed, as by hardware)\n"
 	    "  --console-device      a virtio-console (hvc0) that gets the terminal's input\n"
 	    "  -m, --memory SIZE     RAM, e.g. 512M, 2G (default 512M; a plain number is MiB)\n"
 	    "  --smp N               number of harts (default 1)\n"
@@ -158,6 +160,9 @@ int system_cmd(int argc, char **argv)
 			goto out;
 		} else if (!strcmp(a, "--rng")) {
 			o->rng = true;
+			takes = false;
+		} else if (!strcmp(a, "--trap-misaligned")) {
+			o->trap_misaligned = true;
 			takes = false;
 		} else if (!strcmp(a, "--console-device")) {
 			o->console_device = true;

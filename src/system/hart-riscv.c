@@ -214,6 +214,8 @@ int sys_hart_create(struct machine *m, struct machine_hart *h)
 	h->cpu->icount_deadline = 0; /* --icount: the first TB computes the deadlines */
 	h->cpu->cpu_index = (int)h->id;
 	rv_hart_init(h->cpu, m->bus, h->id, &p->plat);
+	if (m->opts && m->opts->trap_misaligned)
+		rv_hart_set_trap_misaligned(h->cpu, true);
 	return 0;
 }
 
