@@ -94,62 +94,105 @@ static uint64_t bits_f64(double d)
 
 /*
  * The fast path takes no MXCSR round trip (ldmxcsr is slow). It applies when
- * the rounding is to nearest, which is what the host runs in, and the
- * guest's inexact flag is already raised, so whether this result is exact
- * cannot change the flags (QEMU's "hardfloat" has the same idea). It is
+ * the rounding is to nearest, which is what the host runs in: the operation is
  * computed natively and used only if nothing but inexact can have happened:
- * finite operands (a nonzero divisor, a non-negative radicand), a finite
- * result, and no underflow (a tiny result of add/sub is exact; of sqrt it is
- * impossible). Anything else goes to the full path. It may set the host's
- * sticky MXCSR flags, never its modes.
+ * finite operands (a nonzero divisor, a non-negative radicand) and a finite
+ * result, all of them zero or within a safe range of exponents (so there is
+ * no overflow or underflow, and the error terms below are exact). Whether the
+ * result is inexact then comes from an error-free transformation instead of
+ * the flags: Dekker's Fast2Sum for add/sub, the remainder computed with a fused
+ * multiply-add for mul/div/sqrt (Boldo & Muller, "Exact and approximated error
+ * of the FMA", IEEE TC 2011). Without FMA3 only add/sub qualify, and when the
+ * guest's inexact flag is already raised the check is skipped (QEMU's
+ * "hardfloat" has that half of the idea). Anything else goes to the full path.
+ * It may set the host's sticky MXCSR flags, never its modes.
  */
 static bool fast_ok(const struct fpu_status *st)
 {
 	uint32_t m;
 
-	if (st->round != FPU_RNE || !(st->flags & FPU_NX))
+	if (st->round != FPU_RNE)
 		return false;
 	__asm__ volatile("stmxcsr %0" : "=m"(m));
 	return (m & ~0x3fu) == MXCSR_DEFAULT;
 }
 
-#define FAST_ARITH(T, x, y, r, sqrt_fn, min_normal)                                      \
+static bool have_fma; /* the host has FMA3 (detect_fma()) */
+
+/* e = a * b + c, one rounding (FMA3; only called when have_fma) */
+static double fma_d(double a, double b, double c)
+{
+	__asm__("vfmadd231sd %[b], %[a], %[c]" : [c] "+x"(c) : [a] "x"(a), [b] "x"(b));
+	return c;
+}
+
+static float fma_s(float a, float b, float c)
+{
+	__asm__("vfmadd231ss %[b], %[a], %[c]" : [c] "+x"(c) : [a] "x"(a), [b] "x"(b));
+	return c;
+}
+
+/*
+ * One fast-path operation in type T (float or double): r = x OP y, false if
+ * outside the fast domain; *nx = whether r is inexact (computed if want_nx).
+ * A value is safe when it is zero or lo <= |v| <= hi.
+ */
+#define FAST_ARITH(T, fma_fn, sqrt_fn, lo, hi)                                            \
 	do {                                                                              \
-		bool tiny_ok = true;                                                      \
-		if (!isfinite(x) || !isfinite(y))                                         \
+		T ax = (T)fabs(x), ay = (T)fabs(y), ar;                                   \
+		if (!(ax == 0 || (ax >= (lo) && ax <= (hi))) ||                           \
+		    !(ay == 0 || (ay >= (lo) && ay <= (hi))))                             \
 			return false;                                                     \
 		switch (op) {                                                             \
-		case FPU_HOST_ADD: r = x + y; break;                                      \
-		case FPU_HOST_SUB: r = x - y; break;                                      \
-		case FPU_HOST_MUL: r = x * y; tiny_ok = false; break;                     \
-		case FPU_HOST_DIV:                                                        \
-			if (y == 0)                                                       \
-				return false;                                             \
-			r = x / y;                                                        \
-			tiny_ok = false;                                                  \
-			break;                                                            \
-		default:                                                                  \
-			if (x < 0)                                                        \
-				return false;                                             \
-			r = sqrt_fn(x);                                                   \
+		case FPU_HOST_ADD:                                                        \
+		case FPU_HOST_SUB: {                                                      \
+			T yy = op == FPU_HOST_SUB ? -y : y;                               \
+			r = x + yy;                                                       \
+			/* Fast2Sum (Dekker): exact error with the larger one first */    \
+			if (want_nx)                                                      \
+				*nx = (ax >= ay ? yy - (r - x) : x - (r - yy)) != 0;      \
 			break;                                                            \
 		}                                                                         \
-		if (!isfinite(r) || (!tiny_ok && (T)fabs(r) < (min_normal)))             \
+		case FPU_HOST_MUL:                                                        \
+			if (want_nx && !have_fma)                                         \
+				return false;                                             \
+			r = x * y;                                                        \
+			*nx = want_nx && fma_fn(x, y, -r) != 0;                           \
+			break;                                                            \
+		case FPU_HOST_DIV:                                                        \
+			if (y == 0 || (want_nx && !have_fma))                             \
+				return false;                                             \
+			r = x / y;                                                        \
+			*nx = want_nx && fma_fn(-r, y, x) != 0;                           \
+			break;                                                            \
+		default:                                                                  \
+			if (x < 0 || (want_nx && !have_fma))                              \
+				return false;                                             \
+			r = sqrt_fn(x);                                                   \
+			*nx = want_nx && fma_fn(-r, r, x) != 0;                           \
+			break;                                                            \
+		}                                                                         \
+		ar = (T)fabs(r);                                                          \
+		if (!(ar == 0 || (ar >= (lo) && ar <= (hi))))                             \
+			return false;                                                     \
+		/* a zero product or quotient of nonzero operands underflowed */         \
+		if (ar == 0 && x != 0 &&                                                  \
+		    ((op == FPU_HOST_MUL && y != 0) || op == FPU_HOST_DIV))               \
 			return false;                                                     \
 	} while (0)
 
 static bool fast_arith(enum fpu_host_op op, enum fpu_fmt fmt, uint64_t a, uint64_t b,
-		       uint64_t *res)
+		       bool want_nx, bool *nx, uint64_t *res)
 {
 	if (fmt == FPU_F32) {
-		float x = f32_of(a), y = f32_of(b), r;
+		float x = f32_of(a), y = op == FPU_HOST_SQRT ? 0 : f32_of(b), r;
 
-		FAST_ARITH(float, x, y, r, sqrtf, FLT_MIN);
+		FAST_ARITH(float, fma_s, sqrtf, 0x1p-100f, 0x1p100f);
 		*res = bits_f32(r);
 	} else {
-		double x = f64_of(a), y = f64_of(b), r;
+		double x = f64_of(a), y = op == FPU_HOST_SQRT ? 0 : f64_of(b), r;
 
-		FAST_ARITH(double, x, y, r, sqrt, DBL_MIN);
+		FAST_ARITH(double, fma_d, sqrt, 0x1p-960, 0x1p960);
 		*res = bits_f64(r);
 	}
 	return true;
@@ -162,8 +205,15 @@ bool fpu_host_arith(enum fpu_host_op op, enum fpu_fmt fmt, uint64_t a, uint64_t 
 
 	if (!fpu_host_accel || st->round > FPU_RUP)
 		return false;
-	if (fast_ok(st) && fast_arith(op, fmt, a, b, res))
-		return true;
+	if (fast_ok(st)) {
+		bool want_nx = !(st->flags & FPU_NX), nx = false;
+
+		if (fast_arith(op, fmt, a, b, want_nx, &nx, res)) {
+			if (nx)
+				st->flags |= FPU_NX;
+			return true;
+		}
+	}
 	ctl = MXCSR_DEFAULT | sse_rc[st->round];
 	if (fmt == FPU_F32) {
 		float r = f32_of(a), y = f32_of(b);
@@ -192,8 +242,6 @@ bool fpu_host_arith(enum fpu_host_op op, enum fpu_fmt fmt, uint64_t a, uint64_t 
 	return true;
 }
 
-static bool have_fma;
-
 __attribute__((constructor)) static void detect_fma(void)
 {
 	__builtin_cpu_init();
@@ -209,8 +257,8 @@ bool fpu_host_muladd(enum fpu_fmt fmt, uint64_t a, uint64_t b, uint64_t c,
 		return false;
 	if (!have_fma)
 		return false;
-	if (fast_ok(st)) {
-		/* as fast_arith(): finite operands, a normal result */
+	if (fast_ok(st) && (st->flags & FPU_NX)) {
+		/* as fast_arith() with inexact raised: finite operands, a normal result */
 		if (fmt == FPU_F32) {
 			float x = f32_of(a), y = f32_of(b), r = f32_of(c);
 
