@@ -39,6 +39,7 @@
 #define TLB_BITS 8
 #define TLB_SIZE (1u << TLB_BITS)
 #define TLB_NB_MMU 8 /* MMU indexes per hart (IR_MO_MMU(n), n < 8) */
+#define TLB_VICTIM 8 /* entries per MMU index that a fill evicted, searched on a miss */
 
 /* Tag flags (bits below TLB_PAGE_BITS of addr_read/addr_write/addr_code) */
 #define TLB_INVALID 0x1u  /* no mapping for this access: fill it */
@@ -81,6 +82,15 @@ struct tlb_last_fill {
 struct softmmu {
 	struct tlb_entry tlb[TLB_NB_MMU][TLB_SIZE];
 	struct tlb_iotlb iotlb[TLB_NB_MMU][TLB_SIZE];
+	/*
+	 * The victim TLB: entries a fill evicted from their slot, so that two hot
+	 * pages whose numbers collide modulo TLB_SIZE cost a swap on the slow
+	 * path, not a page-table walk each time (the JIT's hit path only looks
+	 * at tlb[][]). Round robin per MMU index.
+	 */
+	struct tlb_entry vtlb[TLB_NB_MMU][TLB_VICTIM];
+	struct tlb_iotlb viotlb[TLB_NB_MMU][TLB_VICTIM];
+	unsigned vnext[TLB_NB_MMU];
 	struct bus *bus; /* the machine's bus; NULL in user mode */
 	/*
 	 * Superpages installed in each MMU index, as one covering range: a

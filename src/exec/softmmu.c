@@ -220,6 +220,7 @@ static void tlb_flush_one(struct softmmu *m, unsigned idx)
 {
 	/* All ones: TLB_INVALID set in every tag */
 	memset(m->tlb[idx], 0xff, sizeof(m->tlb[idx]));
+	memset(m->vtlb[idx], 0xff, sizeof(m->vtlb[idx]));
 	m->lp_addr[idx] = ~(uint64_t)0;
 	m->lp_mask[idx] = 0;
 	if (m->fill.mmu_idx == idx)
@@ -240,6 +241,12 @@ void tlb_flush_mmuidx(struct cpu *cpu, unsigned idxmap)
 void tlb_flush(struct cpu *cpu)
 {
 	tlb_flush_mmuidx(cpu, (1u << TLB_NB_MMU) - 1);
+}
+
+static bool entry_maps(const struct tlb_entry *e, uint64_t page)
+{
+	return (e->addr_read & TLB_PAGE_MASK) == page || (e->addr_write & TLB_PAGE_MASK) == page ||
+	       (e->addr_code & TLB_PAGE_MASK) == page;
 }
 
 void tlb_flush_page_mmuidx(struct cpu *cpu, uint64_t vaddr, unsigned idxmap)
@@ -263,10 +270,11 @@ void tlb_flush_page_mmuidx(struct cpu *cpu, uint64_t vaddr, unsigned idxmap)
 			continue;
 		}
 		struct tlb_entry *e = &m->tlb[idx][i];
-		if ((e->addr_read & TLB_PAGE_MASK) == page ||
-		    (e->addr_write & TLB_PAGE_MASK) == page ||
-		    (e->addr_code & TLB_PAGE_MASK) == page)
+		if (entry_maps(e, page))
 			memset(e, 0xff, sizeof(*e));
+		for (unsigned v = 0; v < TLB_VICTIM; v++)
+			if (entry_maps(&m->vtlb[idx][v], page))
+				memset(&m->vtlb[idx][v], 0xff, sizeof(m->vtlb[idx][v]));
 		if (m->fill.mmu_idx == idx && m->fill.vaddr == page)
 			m->fill.mmu_idx = TLB_NB_MMU;
 	}
@@ -327,6 +335,14 @@ void tlb_set_page_size(struct cpu *cpu, unsigned mmu_idx, uint64_t vaddr, uint64
 		note_large_page(m, mmu_idx, vaddr, size);
 	if (prot & PAGE_NOTLB)
 		return;
+	/* Another page's translation in the slot goes to the victim TLB. */
+	if (((e->addr_read & e->addr_write & e->addr_code) & TLB_INVALID) == 0 &&
+	    !entry_maps(e, vpage)) {
+		unsigned v = m->vnext[mmu_idx]++ % TLB_VICTIM;
+
+		m->vtlb[mmu_idx][v] = *e;
+		m->viotlb[mmu_idx][v] = m->iotlb[mmu_idx][i];
+	}
 
 	uint8_t *host = page_host(m->bus, ppage, &rom);
 	uint64_t io = host ? 0 : TLB_MMIO;
@@ -394,6 +410,40 @@ struct resolved {
 	struct tlb_entry *e; /* NULL: an uncached (PAGE_NOTLB) translation */
 };
 
+/*
+ * A miss in slot @i: if the victim TLB has the page for @acc, swap it into the
+ * slot (the evicted entry takes its place) and return true.
+ */
+static bool victim_hit(struct cpu *cpu, unsigned idx, unsigned i, uint64_t vpage,
+		       enum mmu_access acc)
+{
+	struct softmmu *m = &cpu->mmu;
+
+	for (unsigned v = 0; v < TLB_VICTIM; v++) {
+		struct tlb_entry *ve = &m->vtlb[idx][v], tmp;
+		struct tlb_iotlb tio;
+
+		if (!tag_hit(*tag_ptr(ve, acc), vpage))
+			continue;
+		tmp = m->tlb[idx][i];
+		tio = m->iotlb[idx][i];
+		m->iotlb[idx][i] = m->viotlb[idx][v];
+		m->tlb[idx][i].addend = ve->addend;
+		m->tlb[idx][i].addr_read = ve->addr_read;
+		m->tlb[idx][i].addr_code = ve->addr_code;
+		__atomic_store_n(&m->tlb[idx][i].addr_write, ve->addr_write, __ATOMIC_SEQ_CST);
+		/* softmmu_code_page_add() only marks entries in tlb[][]: look again */
+		if (!(ve->addr_write & (TLB_INVALID | TLB_MMIO)) &&
+		    code_page_test(m->iotlb[idx][i].paddr >> TLB_PAGE_BITS))
+			__atomic_or_fetch(&m->tlb[idx][i].addr_write, TLB_NOTDIRTY,
+					  __ATOMIC_SEQ_CST);
+		*ve = tmp;
+		m->viotlb[idx][v] = tio;
+		return true;
+	}
+	return false;
+}
+
 /* Translate the page of @vaddr for @acc (raising the guest's faults). */
 static void resolve(struct cpu *cpu, uint64_t vaddr, unsigned size, enum mmu_access acc,
 		    unsigned idx, struct resolved *r)
@@ -404,6 +454,8 @@ static void resolve(struct cpu *cpu, uint64_t vaddr, unsigned size, enum mmu_acc
 	struct tlb_entry *e = &m->tlb[idx][i];
 	uint64_t tag = __atomic_load_n(tag_ptr(e, acc), __ATOMIC_RELAXED);
 
+	if (!tag_hit(tag, vpage) && victim_hit(cpu, idx, i, vpage, acc))
+		tag = __atomic_load_n(tag_ptr(e, acc), __ATOMIC_RELAXED);
 	if (!tag_hit(tag, vpage)) {
 		cpu->arch->tlb_fill(cpu, vaddr, size, acc, idx, false);
 		tag = __atomic_load_n(tag_ptr(e, acc), __ATOMIC_RELAXED);
@@ -598,7 +650,7 @@ static int code_lookup(struct cpu *cpu, uint64_t pc, unsigned idx, bool probe, u
 	unsigned i = tlb_index(pc);
 	struct tlb_entry *e = &m->tlb[idx][i];
 
-	if (!tag_hit(e->addr_code, vpage)) {
+	if (!tag_hit(e->addr_code, vpage) && !victim_hit(cpu, idx, i, vpage, MMU_FETCH)) {
 		if (!cpu->arch->tlb_fill(cpu, pc, 1, MMU_FETCH, idx, probe))
 			return -1;
 		if (!tag_hit(e->addr_code, vpage)) {

@@ -318,6 +318,46 @@ START_TEST(code_page_watch)
 }
 END_TEST
 
+/*
+ * Two pages whose numbers collide in the direct-mapped TLB: the one a fill
+ * evicts is found in the victim TLB (no new walk: a changed PTE is not seen
+ * until a flush), a page flush drops it there too, and a code page watched
+ * meanwhile is watched again when it comes back.
+ */
+START_TEST(victim_tlb)
+{
+	uint64_t mo = IR_MO_MMU(RV_MMU_S), a = 0x10000000, b = a + TLB_SIZE * TLB_PAGE_SIZE;
+	uint64_t *pte_a;
+
+	ck_assert_uint_eq(tlb_index(a), tlb_index(b));
+	pte_a = map(a, RAM_BASE + 0x200000, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D, 0);
+	map(b, RAM_BASE + 0x280000, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D, 0);
+	ram[0x200000] = 0xaa;
+	ram[0x280000] = 0xbb;
+	ram[0x300000] = 0xcc;
+	ck_assert_uint_eq(softmmu_load(cpu, a, IR_MO_8 | mo), 0xaa);
+	ck_assert_uint_eq(softmmu_load(cpu, b, IR_MO_8 | mo), 0xbb); /* evicts a */
+	ck_assert_uint_eq(entry(RV_MMU_S, a)->addr_read, b);
+	/* a now maps elsewhere in memory, but the TLB (victim) still has the old page */
+	*pte_a = ((RAM_BASE + 0x300000) >> 12) << 10 | PTE_V | PTE_R | PTE_W | PTE_A | PTE_D;
+	ck_assert_uint_eq(softmmu_load(cpu, a, IR_MO_8 | mo), 0xaa);
+	ck_assert_uint_eq(entry(RV_MMU_S, a)->addr_read, a); /* swapped back */
+	ck_assert_uint_eq(softmmu_load(cpu, b, IR_MO_8 | mo), 0xbb);
+	/* a page flush reaches the victim TLB: the next access walks again */
+	tlb_flush_page(cpu, a);
+	ck_assert_uint_eq(softmmu_load(cpu, a, IR_MO_8 | mo), 0xcc);
+	/* b went to the victim TLB; its page gets code meanwhile: watched when back */
+	softmmu_code_page_add((RAM_BASE + 0x280000) >> 12);
+	ck_assert_uint_eq(softmmu_load(cpu, b, IR_MO_8 | mo), 0xbb);
+	ck_assert_uint_eq(entry(RV_MMU_S, b)->addr_write, b | TLB_NOTDIRTY);
+	softmmu_code_page_drop((RAM_BASE + 0x280000) >> 12);
+	/* a full flush empties it */
+	tlb_flush(cpu);
+	*pte_a = ((RAM_BASE + 0x200000) >> 12) << 10 | PTE_V | PTE_R | PTE_W | PTE_A | PTE_D;
+	ck_assert_uint_eq(softmmu_load(cpu, a, IR_MO_8 | mo), 0xaa);
+}
+END_TEST
+
 START_TEST(mmu_index_flags)
 {
 	/* the MMU index of loads and stores follows priv, MPRV/MPP and SUM */
@@ -357,6 +397,7 @@ int main(void)
 	tcase_add_test(tc, pmp_partial_page);
 	tcase_add_test(tc, slow_path);
 	tcase_add_test(tc, code_page_watch);
+	tcase_add_test(tc, victim_tlb);
 	tcase_add_test(tc, mmu_index_flags);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
