@@ -38,7 +38,7 @@ cross_pkgs="gcc-riscv64-linux-gnu g++-riscv64-linux-gnu gcc-riscv64-unknown-elf
 # Optional cross packages: installed only if this Debian release has them.
 cross_optional="picolibc-riscv64-unknown-elf"
 # Oracles for differential tests, the performance peer, debugging.
-tool_pkgs="qemu-user qemu-system-misc hyperfine gdb-multiarch valgrind"
+tool_pkgs="qemu-user qemu-system-misc qemu-system-mips hyperfine gdb-multiarch valgrind"
 
 [ "$cross" = 1 ] && pkgs="$pkgs $cross_pkgs"
 [ "$tools" = 1 ] && pkgs="$pkgs $tool_pkgs"

@@ -26,6 +26,8 @@ if [ "${MORPH_SKIP_DEBIAN:-0}" != 1 ] && [ -x "$top/scripts/fetch-debian.sh" ]; 
 	if [ "${MORPH_BOOT_TESTS:-1}" != 0 ]; then
 		"$top/scripts/fetch-guest-system.sh" ||
 			echo "test.sh: could not fetch the guest system; the boot tests will be skipped" >&2
+		"$top/scripts/fetch-guest-malta.sh" ||
+			echo "test.sh: could not fetch the Malta guest; its boot tests will be skipped" >&2
 	fi
 fi
 

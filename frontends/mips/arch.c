@@ -8,6 +8,7 @@
 
 #include "morph/frontend.h"
 #include "frontends/mips/mips-gen.h"
+#include "frontends/mips/mips-sys.h"
 
 extern const struct linux_abi mips_o32_le_linux_abi, mips_o32_be_linux_abi; /* linux-abi.c */
 
@@ -41,6 +42,7 @@ static void mips_init(void)
 {
 	mips_helpers_register();
 	mips_fp_helpers_register();
+	mips_sys_helpers_register();
 }
 
 static void mips_cpu_reset(struct cpu *c)
@@ -69,6 +71,7 @@ static void mips_dump_state(struct cpu *c, FILE *f)
 			i % 4 == 3 ? "\n" : "  ");
 	fprintf(f, "fcsr %08x  fr %u  ll %08llx  ulr %08llx\n", cpu->fcsr, cpu->fr,
 		(unsigned long long)cpu->lladdr, (unsigned long long)cpu->ulr);
+	mips_sys_dump_state(c, f);
 }
 
 #define MIPS_ARCH(nm, be, dis, abi)                                                          \
@@ -87,6 +90,12 @@ static void mips_dump_state(struct cpu *c, FILE *f)
 		.translate = mips_translate,                                            \
 		.disas = dis,                                                           \
 		.dump_state = mips_dump_state,                                          \
+		.mode_name = mips_mode_name,                                            \
+		.tlb_fill = mips_tlb_fill,                                              \
+		.fetch_mmu_idx = mips_fetch_mmu_idx,                                    \
+		.do_exception = mips_do_exception,                                      \
+		.exec_interrupt = mips_exec_interrupt,                                  \
+		.cpu_has_work = mips_cpu_has_work,                                      \
 		.linux_abi = abi,                                                       \
 	}
 

@@ -4,6 +4,8 @@
 #include <time.h>
 
 #include "morph/exec.h"
+#include "morph/frontend.h"
+#include "morph/softmmu.h"
 #include "morph/tb.h"
 #include "frontends/mips/mips-gen.h"
 
@@ -18,6 +20,22 @@ void helper_mips_reserved(struct mips_cpu *env)
 
 void helper_mips_fetch_fault(struct mips_cpu *env, uint64_t addr)
 {
+	/*
+	 * System mode: the real fetch raises the guest's fault (TLB, address or
+	 * bus error). If the code is there now (the guest mapped it after this
+	 * TB was made), drop the TB and translate again from the instruction
+	 * (a branch whose delay slot was on the missing page).
+	 */
+	if (env->c.softmmu) {
+		unsigned idx = env->c.arch->fetch_mmu_idx(env->c.tb_flags);
+		uint64_t pc = env->c.pc & ~(uint64_t)1, phys;
+
+		softmmu_code_paddr(&env->c, addr, idx);
+		phys = softmmu_code_paddr(&env->c, pc, idx);
+		tb_invalidate_phys(phys, phys + 4);
+		env->c.pc = pc;
+		cpu_loop_exit(&env->c, EXCP_INTERRUPT);
+	}
 	env->c.fault_addr = addr;
 	env->c.fault_is_write = 0;
 	cpu_loop_exit(&env->c, EXCP_SEGV);
@@ -42,6 +60,10 @@ void helper_mips_overflow(struct mips_cpu *env)
 
 void helper_mips_trap(struct mips_cpu *env, uint32_t code)
 {
+	/* system mode: the guest kernel decides what the codes mean */
+	if (env->c.softmmu)
+		cpu_loop_exit(&env->c, MIPS_EXCP_CODE(code & MIPS_TRAP_BREAK ? 9 : 13));
+	code &= ~MIPS_TRAP_BREAK;
 	env->trap_code = code;
 	if (code == MIPS_BRK_OVERFLOW)
 		cpu_loop_exit(&env->c, MIPS_EXCP_OVERFLOW);
@@ -52,8 +74,10 @@ void helper_mips_trap(struct mips_cpu *env, uint32_t code)
 
 void helper_mips_synci(struct mips_cpu *env, uint64_t addr)
 {
-	(void)env;
 	(void)addr;
+	/* system mode: stores to code pages already invalidated their translations */
+	if (env->c.softmmu)
+		return;
 	/* the whole cache: synci is rare (cacheflush() is the usual way) */
 	tb_request_flush();
 }

@@ -18,39 +18,81 @@
 #include "morph/cpu.h"
 
 /* TB flags (struct cpu.tb_flags) */
-#define MIPS_TBF_FR 0x1u  /* Status.FR = 1: 32 64-bit FPRs */
+#define MIPS_TBF_FR 0x1u   /* Status.FR = 1: 32 64-bit FPRs */
+#define MIPS_TBF_SYS 0x2u  /* system mode: CP0, privilege checks, Coprocessor Unusable */
+#define MIPS_TBF_USER 0x4u /* system mode, user mode (KSU = 2, EXL = ERL = 0) */
+#define MIPS_TBF_CU1 0x8u  /* system mode: Status.CU1, the FPU is usable */
+#define MIPS_TBF_ERL 0x10u /* system mode: Status.ERL, kuseg is unmapped */
+
+/* MMU indexes of system mode (IR_MO_MMU) */
+#define MIPS_MMU_KERNEL 0
+#define MIPS_MMU_USER 1
+#define MIPS_MMU_ERL 2 /* kernel mode with Status.ERL: kuseg unmapped */
 
 /* FCSR fields (Volume I-A, "Floating Point Control and Status Register") */
 #define MIPS_FCSR_RM 0x3u
 #define MIPS_FCSR_FLAGS_SHIFT 2
 #define MIPS_FCSR_ENABLES_SHIFT 7
 #define MIPS_FCSR_CAUSE_SHIFT 12
-#define MIPS_FCSR_CAUSE_E (1u << 17)   /* unimplemented operation */
+#define MIPS_FCSR_CAUSE_E (1u << 17) /* unimplemented operation */
 #define MIPS_FCSR_FCC0 (1u << 23)
-#define MIPS_FCSR_FS (1u << 24)        /* flush denormals (not implemented: reads back) */
-#define MIPS_FCSR_WMASK 0xff83ffffu    /* writable bits (NAN2008/ABS2008 and 22:20 read as 0) */
+#define MIPS_FCSR_FS (1u << 24)	    /* flush denormals (not implemented: reads back) */
+#define MIPS_FCSR_WMASK 0xff83ffffu /* writable bits (NAN2008/ABS2008 and 22:20 read as 0) */
 
 /* FIR of a 24Kf-class FPU: F64, L, W, D, S, 3D=0, PS=0, ProcessorID 0x93 (FPU of the 24Kf) */
 #define MIPS_FIR_24KF 0x00f30000u
 
 /* Exceptions beyond the core's (user mode: see the ABI's fault hook) */
-#define MIPS_EXCP_OVERFLOW (EXCP_ARCH_BASE + 1)  /* add/sub/addi overflow: SIGFPE FPE_INTOVF */
-#define MIPS_EXCP_FPE (EXCP_ARCH_BASE + 2)       /* enabled FP exception: SIGFPE, code from cause */
-#define MIPS_EXCP_TRAP (EXCP_ARCH_BASE + 3)      /* teq & co, break: code in trap_code */
+#define MIPS_EXCP_OVERFLOW (EXCP_ARCH_BASE + 1) /* add/sub/addi overflow: SIGFPE FPE_INTOVF */
+#define MIPS_EXCP_FPE (EXCP_ARCH_BASE + 2)	/* enabled FP exception: SIGFPE, code from cause */
+#define MIPS_EXCP_TRAP (EXCP_ARCH_BASE + 3)	/* teq & co, break: code in trap_code */
+/* helper_mips_trap(): the code comes from break (Bp), not a conditional trap (Tr) */
+#define MIPS_TRAP_BREAK (1u << 31)
+/* System mode: the exception with ExcCode n, CP0 state (BadVAddr...) already set */
+#define MIPS_EXCP_CODE(n) (EXCP_ARCH_BASE + 0x100 + (n))
+
+#define MIPS_TLB_MAX 64
+
+/* One entry of the software-managed TLB (Volume III, "TLB Organization"). */
+struct mips_tlb_entry {
+	uint32_t hi;   /* VPN2 (31:13) and ASID (7:0) */
+	uint32_t mask; /* PageMask (28:13) */
+	uint32_t lo0;  /* EntryLo0/1: PFN (29:6), C (5:3), D, V, G (0) */
+	uint32_t lo1;
+};
+
+struct mips_platform;
+
+/* Coprocessor 0 (system mode). 32-bit registers; mfc0 sign-extends them. */
+struct mips_cp0 {
+	uint32_t index, wired, random_seed;
+	uint32_t entrylo0, entrylo1, context, pagemask, entryhi, hwrena;
+	uint32_t badvaddr, compare, status, intctl, srsctl, cause, epc, errorepc;
+	uint32_t ebase, config0, lladdr_reg, desave, kscratch[2];
+	uint32_t ip_lines; /* Cause.IP7..IP2 driven by the board (atomic; in IP bit positions) */
+	uint32_t timer_pending; /* Cause.TI (atomic: set by the platform's timer thread) */
+	int64_t count_offset;	/* Count = clock ticks + count_offset (mod 2^32) */
+	uint64_t compare_at;	/* the tick (64-bit) at which Count reaches Compare */
+	bool asid_pages;	/* the softMMU holds ASID-dependent (non-global) translations */
+	unsigned ntlb;
+	struct mips_tlb_entry tlb[MIPS_TLB_MAX];
+	const struct mips_platform *plat;
+};
 
 struct mips_cpu {
 	struct cpu c;
-	uint64_t gpr[32];     /* gpr[0] is kept 0 */
+	uint64_t gpr[32]; /* gpr[0] is kept 0 */
 	uint64_t hi, lo;
 	uint64_t fpr[32];
-	uint64_t lladdr;      /* LL reservation address (~0 when none) */
-	uint64_t llval;       /* value LL loaded */
-	uint32_t fcsr;        /* FCSR (FCC bits included) */
+	uint64_t lladdr; /* LL reservation address (~0 when none) */
+	uint64_t llval;	 /* value LL loaded */
+	uint32_t fcsr;	 /* FCSR (FCC bits included) */
 	uint32_t fir;
-	uint32_t trap_code;   /* code field of the last trap/break instruction */
-	uint32_t fr;          /* Status.FR (mirrored in tb_flags) */
-	uint64_t ulr;         /* UserLocal: RDHWR $29, set by set_thread_area */
-	uint64_t cycle_base;  /* host clock origin of RDHWR $2 (CC) */
+	uint32_t trap_code;  /* code field of the last trap/break instruction */
+	uint32_t fr;	     /* Status.FR (mirrored in tb_flags) */
+	uint64_t ulr;	     /* UserLocal: RDHWR $29, set by set_thread_area */
+	uint64_t cycle_base; /* host clock origin of RDHWR $2 (CC) */
+	struct mips_cp0 cp0; /* system mode only */
 };
 
 /** mips_fcsr_write() - FCSR = @v with its read-only bits kept (fpu-helpers.c). */

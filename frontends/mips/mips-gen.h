@@ -23,6 +23,9 @@
 #define HELPER_LIST "frontends/mips/helpers-fp.def"
 #include "morph/helper-def.h"
 #undef HELPER_LIST
+#define HELPER_LIST "frontends/mips/helpers-sys.def"
+#include "morph/helper-def.h"
+#undef HELPER_LIST
 
 /* Global temp numbers in the frontend's global table (arch.c) */
 #define MIPS_G_GPR(n) (n)          /* $1..$31 (entry 0 unused: $0 reads as 0) */
@@ -43,6 +46,7 @@ struct mips_ctx {
 	bool be;            /* big-endian guest: memory ops get IR_MO_BE */
 	bool in_delay;      /* translating a branch's delay slot */
 	bool ended;         /* an instruction ended the TB (branches, syscall, ...) */
+	bool force_exit;    /* the delay slot changed the mode: the branch exits to the loop */
 	unsigned ninsns;    /* instructions translated, delay slots included */
 };
 
@@ -58,6 +62,8 @@ const char *mips_gpr_name(unsigned n);
 /** mips_helpers_register()/mips_fp_helpers_register() - helpers.def / helpers-fp.def. */
 void mips_helpers_register(void);
 void mips_fp_helpers_register(void);
+/** mips_sys_helpers_register() - helpers-sys.def (priv.c). */
+void mips_sys_helpers_register(void);
 /** mips_clock_ns() - the host monotonic clock in ns (RDHWR CC). */
 uint64_t mips_clock_ns(void);
 
@@ -95,6 +101,12 @@ ir_temp mips_addr(struct mips_ctx *ctx, unsigned rs, int64_t imm);
 
 void mips_helper0(struct mips_ctx *ctx, unsigned hid);
 void mips_helper1(struct mips_ctx *ctx, unsigned hid, ir_temp arg);
+/**
+ * mips_exit_next() - end the TB after this instruction with an exit to the
+ * loop (the mode, translation or interrupt enables changed). In a delay
+ * slot the branch exits to the loop instead of chaining.
+ */
+void mips_exit_next(struct mips_ctx *ctx);
 /** mips_raise() - call the NORETURN helper @hid (with @arg unless IR_TEMP_NONE) and end the TB. */
 bool mips_raise(struct mips_ctx *ctx, unsigned hid, ir_temp arg);
 

@@ -153,18 +153,11 @@ bool mips_trans_sc(struct mips_ctx *ctx, const struct mips_args *a)
 	return true;
 }
 
-/* ---- Hints: prefetch does nothing; cache is privileged */
+/* ---- Hints: prefetch does nothing (cache is privileged: trans-priv.c) */
 
 bool mips_trans_pref(struct mips_ctx *ctx, const struct mips_args *a)
 {
 	(void)ctx;
 	(void)a;
 	return true;
-}
-
-bool mips_trans_cache(struct mips_ctx *ctx, const struct mips_args *a)
-{
-	(void)ctx;
-	(void)a;
-	return false; /* user mode: Coprocessor Unusable, SIGILL */
 }

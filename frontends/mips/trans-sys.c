@@ -18,7 +18,8 @@ bool mips_trans_syscall(struct mips_ctx *ctx, const struct mips_args *a)
 bool mips_trans_break(struct mips_ctx *ctx, const struct mips_args *a)
 {
 	/* Linux reads the code from bits 25:16 (arch/mips/kernel/traps.c do_bp) */
-	return mips_raise(ctx, hid_mips_trap, ir_const(ctx->ir, IR_I32, (uint32_t)a->code >> 10));
+	return mips_raise(ctx, hid_mips_trap,
+			  ir_const(ctx->ir, IR_I32, (uint32_t)a->code >> 10 | MIPS_TRAP_BREAK));
 }
 
 /* Trap if cond(rs, rt / imm); the trap code (bits 15:6) decides the signal. */
@@ -81,6 +82,9 @@ bool mips_trans_rdhwr(struct mips_ctx *ctx, const struct mips_args *a)
 {
 	ir_temp v;
 
+	/* system mode: user mode reads only what HWREna allows */
+	if ((ctx->flags & (MIPS_TBF_SYS | MIPS_TBF_USER)) == (MIPS_TBF_SYS | MIPS_TBF_USER))
+		mips_helper1(ctx, hid_mips_rdhwr_check, ir_const(ctx->ir, IR_I32, (uint32_t)a->rd));
 	switch (a->rd) {
 	case 0:
 		v = mips_imm(ctx, 0);

@@ -55,6 +55,10 @@ void mips_set_gpr(struct mips_ctx *ctx, unsigned rd, ir_temp v)
 
 uint32_t mips_memop(const struct mips_ctx *ctx, uint32_t mo)
 {
+	if (ctx->flags & MIPS_TBF_SYS)
+		mo |= IR_MO_MMU(ctx->flags & MIPS_TBF_USER  ? MIPS_MMU_USER
+				: ctx->flags & MIPS_TBF_ERL ? MIPS_MMU_ERL
+							    : MIPS_MMU_KERNEL);
 	return ctx->be ? mo | IR_MO_BE : mo;
 }
 
@@ -76,6 +80,17 @@ void mips_helper0(struct mips_ctx *ctx, unsigned hid)
 void mips_helper1(struct mips_ctx *ctx, unsigned hid, ir_temp arg)
 {
 	ir_call(ctx->ir, hid, IR_TEMP_NONE, 1, &arg);
+}
+
+void mips_exit_next(struct mips_ctx *ctx)
+{
+	if (ctx->in_delay) {
+		ctx->force_exit = true;
+		return;
+	}
+	ir_set_pci(ctx->ir, IR_I64, ctx->next_pc);
+	ir_exit_tb(ctx->ir, IR_EXIT_SYNC);
+	ctx->ended = true;
 }
 
 bool mips_raise(struct mips_ctx *ctx, unsigned hid, ir_temp arg)
@@ -112,6 +127,24 @@ static void gen_fetch_fault(struct mips_ctx *ctx, uint64_t addr)
 	mips_raise(ctx, hid_mips_fetch_fault, ir_const(ctx->ir, IR_I64, addr));
 }
 
+/* An instruction of the FPU: COP1, COP1X, the FP loads and stores, movf/movt (FCC) */
+static bool is_fpu_insn(uint32_t insn)
+{
+	switch (insn >> 26) {
+	case 0x11:
+	case 0x13:
+	case 0x31:
+	case 0x35:
+	case 0x39:
+	case 0x3d:
+		return true;
+	case 0x00:
+		return (insn & 0x3f) == 0x01;
+	default:
+		return false;
+	}
+}
+
 /*
  * Translate @insn at ctx->pc: the IR of a reserved instruction is dropped
  * and replaced by a Reserved Instruction exception (SIGILL).
@@ -124,6 +157,12 @@ static void translate_one(struct mips_ctx *ctx, uint32_t insn)
 
 	ctx->insn = insn;
 	ctx->ninsns++;
+	/* system mode: the FPU is usable only with Status.CU1 (Linux enables it lazily) */
+	if ((ctx->flags & (MIPS_TBF_SYS | MIPS_TBF_CU1)) == MIPS_TBF_SYS && is_fpu_insn(insn) &&
+	    id != MIPS_INSN_ILLEGAL) {
+		mips_raise(ctx, hid_mips_cpu_unusable, ir_const(ctx->ir, IR_I32, 1));
+		return;
+	}
 	if (id != MIPS_INSN_ILLEGAL && mips_dispatch(ctx, id, &args))
 		return;
 	ctx->ir->nops = nops;
@@ -142,6 +181,9 @@ static bool gen_delay_slot(struct mips_ctx *ctx)
 	uint32_t insn;
 
 	ctx->pc = branch_pc + 4;
+	/* system mode: what the slot raises reports the branch's pc + 1 (priv.c: Cause.BD) */
+	if (ctx->flags & MIPS_TBF_SYS)
+		ir_insn_start(ctx->ir, branch_pc | 1, 4);
 	if (!fetch32(ctx, ctx->pc, &insn)) {
 		gen_fetch_fault(ctx, ctx->pc);
 	} else {
@@ -154,6 +196,17 @@ static bool gen_delay_slot(struct mips_ctx *ctx)
 	return !ctx->ended;
 }
 
+/* Leave to @target: chained, unless the delay slot changed the mode (mips_exit_next()). */
+static void gen_goto(struct mips_ctx *ctx, unsigned slot, uint64_t target)
+{
+	if (!ctx->force_exit) {
+		ir_goto_tb(ctx->ir, slot, target);
+		return;
+	}
+	ir_set_pci(ctx->ir, IR_I64, target);
+	ir_exit_tb(ctx->ir, IR_EXIT_SYNC);
+}
+
 /* Branch or jump in a delay slot: UNPREDICTABLE; we raise Reserved Instruction. */
 static bool branch_allowed(const struct mips_ctx *ctx)
 {
@@ -161,7 +214,7 @@ static bool branch_allowed(const struct mips_ctx *ctx)
 }
 
 bool mips_branch(struct mips_ctx *ctx, enum mips_br_kind kind, ir_temp taken, uint64_t target,
-		unsigned link)
+		 unsigned link)
 {
 	struct ir_ctx *ir = ctx->ir;
 	uint64_t next = ctx->pc + 8;
@@ -181,16 +234,16 @@ bool mips_branch(struct mips_ctx *ctx, enum mips_br_kind kind, ir_temp taken, ui
 	switch (kind) {
 	case MIPS_BR_ALWAYS:
 		if (gen_delay_slot(ctx))
-			ir_goto_tb(ir, 0, target);
+			gen_goto(ctx, 0, target);
 		break;
 	case MIPS_BR_COND:
 		if (!gen_delay_slot(ctx))
 			break;
 		label = ir_new_label(ir);
 		ir_brcond(ir, IR_I64, IR_COND_NE, cond, mips_imm(ctx, 0), label);
-		ir_goto_tb(ir, 1, next);
+		gen_goto(ctx, 1, next);
 		ir_set_label(ir, label);
-		ir_goto_tb(ir, 0, target);
+		gen_goto(ctx, 0, target);
 		break;
 	case MIPS_BR_LIKELY:
 		/* not taken: the delay slot is annulled */
@@ -199,7 +252,7 @@ bool mips_branch(struct mips_ctx *ctx, enum mips_br_kind kind, ir_temp taken, ui
 		ir_goto_tb(ir, 1, next);
 		ir_set_label(ir, label);
 		if (gen_delay_slot(ctx))
-			ir_goto_tb(ir, 0, target);
+			gen_goto(ctx, 0, target);
 		break;
 	}
 	ctx->ended = true;
@@ -237,10 +290,10 @@ struct translate_result mips_translate(struct cpu *cpu, struct ir_ctx *ir, uint6
 				       uint32_t flags, unsigned max_insns)
 {
 	struct mips_ctx ctx = {
-		.ir = ir,
-		.cpu = (struct mips_cpu *)cpu,
-		.flags = flags,
-		.be = cpu->arch->big_endian,
+	    .ir = ir,
+	    .cpu = (struct mips_cpu *)cpu,
+	    .flags = flags,
+	    .be = cpu->arch->big_endian,
 	};
 	struct translate_result res = {0, 0};
 	const uint64_t page = pc & MIPS_PAGE_MASK;

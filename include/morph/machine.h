@@ -76,6 +76,7 @@ enum machine_state {
 };
 
 struct machine;
+struct sys_hart_ops;
 
 /** One hart and the host thread running it. */
 struct machine_hart {
@@ -105,6 +106,8 @@ struct machine_class {
 	unsigned max_harts;
 	uint64_t rom_base; /* boot ROM (0: none) */
 	uint64_t rom_size;
+	/* the ISA's hart glue (src/system/system.h); NULL: RISC-V (hart-riscv.c) */
+	const struct sys_hart_ops *hart_ops;
 
 	/**
 	 * map_ram() - map m->ram on the bus in pieces (spike's HTIF page sits inside RAM).

@@ -24,7 +24,7 @@ static void system_usage(FILE *f)
 	    "Emulate a whole RISC-V machine: firmware, kernel, devices.\n"
 	    "\n"
 	    "options:\n"
-	    "  -M, --machine NAME    board: virt (default), spike; 'help' lists them\n"
+	    "  -M, --machine NAME    board: virt (default), spike, malta; 'help' lists them\n"
 	    "  --bios FILE|none      firmware (ELF or raw, loaded at the start of RAM);\n"
 	    "                        default for virt: OpenSBI fw_dynamic.bin from the\n"
 	    "                        guest cache (scripts/fetch-guest-system.sh); none: run\n"

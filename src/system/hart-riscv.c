@@ -142,12 +142,12 @@ static int64_t sys_icount_clock(void *opaque, int clock)
 	return exec_clock_ns(cpu, clock);
 }
 
-static int64_t sys_icount_mono(void *opaque)
+int64_t sys_icount_mono(void *opaque)
 {
 	return sys_icount_clock(opaque, CLOCK_MONOTONIC);
 }
 
-static int64_t sys_icount_wall(void *opaque)
+int64_t sys_icount_wall(void *opaque)
 {
 	return sys_icount_clock(opaque, CLOCK_REALTIME);
 }
@@ -172,7 +172,9 @@ void sys_rtc_clock(struct machine *m, struct goldfish_rtc *rtc)
 		goldfish_rtc_set_clock(rtc, &(struct dev_clock){sys_icount_wall, m});
 }
 
-bool sys_hart_icount_warp(struct machine_hart *h)
+static bool rv_hart_has_work(struct machine_hart *h);
+
+static bool rv_hart_icount_warp(struct machine_hart *h)
 {
 	struct cpu *cpu = h->cpu;
 
@@ -180,14 +182,14 @@ bool sys_hart_icount_warp(struct machine_hart *h)
 		return false;
 	if (cpu->icount >= cpu->icount_deadline)
 		sys_rv_icount_timer(cpu);
-	if (cpu->icount_deadline == UINT64_MAX || sys_hart_has_work(h))
-		return sys_hart_has_work(h);
+	if (cpu->icount_deadline == UINT64_MAX || rv_hart_has_work(h))
+		return rv_hart_has_work(h);
 	/* nothing runs until the next timer: its time comes at once */
 	cpu->icount = cpu->icount_deadline;
 	return true;
 }
 
-int sys_hart_create(struct machine *m, struct machine_hart *h)
+static int rv_hart_create(struct machine *m, struct machine_hart *h)
 {
 	struct sys_rv_platform *p = sys_rv_plat(m);
 
@@ -219,7 +221,7 @@ int sys_hart_create(struct machine *m, struct machine_hart *h)
 	return 0;
 }
 
-void sys_hart_reset(struct machine *m, struct machine_hart *h)
+static void rv_sys_hart_reset(struct machine *m, struct machine_hart *h)
 {
 	struct sys_rv_platform *p = sys_rv_plat(m);
 
@@ -229,7 +231,7 @@ void sys_hart_reset(struct machine *m, struct machine_hart *h)
 	rv_hart_reset(h->cpu, 0);
 }
 
-void sys_hart_destroy(struct machine *m, struct machine_hart *h)
+static void rv_hart_destroy(struct machine *m, struct machine_hart *h)
 {
 	struct sys_rv_platform *p = sys_rv_plat(m);
 
@@ -243,7 +245,7 @@ void sys_hart_destroy(struct machine *m, struct machine_hart *h)
 	h->cpu = NULL;
 }
 
-void sys_harts_fini(struct machine *m)
+static void rv_harts_fini(struct machine *m)
 {
 	free(m->hart_priv);
 	m->hart_priv = NULL;
@@ -277,21 +279,21 @@ void sys_hart_set_start(struct machine_hart *h, uint64_t pc, uint64_t a0, uint64
 	rv_hart_set_xreg(h->cpu, 12, a2);
 }
 
-bool sys_hart_has_work(struct machine_hart *h)
+static bool rv_hart_has_work(struct machine_hart *h)
 {
 	const struct morph_arch *arch = h->cpu->arch;
 
 	return arch->cpu_has_work && arch->cpu_has_work(h->cpu);
 }
 
-int64_t sys_hart_deadline_ns(struct machine_hart *h)
+static int64_t rv_hart_deadline_ns(struct machine_hart *h)
 {
 	/* every timer (MTIP from the ACLINT, Sstc from our I/O loop timers) wakes the hart */
 	(void)h;
 	return INT64_MAX;
 }
 
-int sys_hart_exception(struct machine_hart *h, int excp)
+static int rv_hart_exception(struct machine_hart *h, int excp)
 {
 	/* the exec loop enters the guest's trap handlers itself: what comes here is fatal */
 	(void)h;
@@ -308,3 +310,14 @@ void sys_hart_isa(struct machine_hart *h, char *buf, size_t size)
 {
 	rv_hart_isa_string(h->cpu, buf, size);
 }
+
+const struct sys_hart_ops sys_hart_riscv_ops = {
+	.create = rv_hart_create,
+	.reset = rv_sys_hart_reset,
+	.destroy = rv_hart_destroy,
+	.fini = rv_harts_fini,
+	.has_work = rv_hart_has_work,
+	.deadline_ns = rv_hart_deadline_ns,
+	.icount_warp = rv_hart_icount_warp,
+	.exception = rv_hart_exception,
+};

@@ -28,11 +28,12 @@
 #include "morph/trace.h"
 #include "src/system/system.h"
 
-extern const struct machine_class machine_virt, machine_spike;
+extern const struct machine_class machine_virt, machine_spike, machine_malta;
 
 static const struct machine_class *const machine_classes[] = {
     &machine_virt,
     &machine_spike,
+    &machine_malta,
     NULL,
 };
 
@@ -121,8 +122,8 @@ static void hart_idle(struct machine_hart *h)
 
 	pthread_mutex_lock(&h->lock);
 	h->halted = true;
-	while (!h->wake && machine_state(m) == MACHINE_RUNNING && !sys_hart_has_work(h)) {
-		int64_t deadline = sys_hart_deadline_ns(h);
+	while (!h->wake && machine_state(m) == MACHINE_RUNNING && !sys_hart_ops(m)->has_work(h)) {
+		int64_t deadline = sys_hart_ops(m)->deadline_ns(h);
 
 		h->wfi_sleeps++;
 		if (deadline == INT64_MAX) {
@@ -157,11 +158,11 @@ static void *hart_thread(void *arg)
 		if (r == EXCP_INTERRUPT)
 			continue; /* exit request: interrupts, stop requests, flushes */
 		if (r == EXCP_HALTED) {
-			if (!sys_hart_icount_warp(h))
+			if (!sys_hart_ops(m)->icount_warp(h))
 				hart_idle(h);
 			continue;
 		}
-		if (sys_hart_exception(h, r) == 0)
+		if (sys_hart_ops(m)->exception(h, r) == 0)
 			continue;
 		fprintf(stderr, "morph: hart %u: unexpected exception %d at pc 0x%" PRIx64 "\n",
 			h->id, r, cpu->pc);
@@ -355,7 +356,7 @@ struct machine *machine_create(const struct machine_opts *opts, bool *done, char
 		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 		pthread_cond_init(&h->cond, &ca);
 		pthread_condattr_destroy(&ca);
-		if (sys_hart_create(m, h) < 0)
+		if (sys_hart_ops(m)->create(m, h) < 0)
 			goto fail;
 	}
 	if (mc->map_ram && mc->map_ram(m) < 0)
@@ -380,7 +381,7 @@ static int machine_reboot(struct machine *m)
 	if (m->mc->reset)
 		m->mc->reset(m);
 	for (unsigned i = 0; i < m->nharts; i++)
-		sys_hart_reset(m, &m->harts[i]);
+		sys_hart_ops(m)->reset(m, &m->harts[i]);
 	if (machine_boot_setup(m, NULL) < 0) {
 		fprintf(stderr, "morph: reboot failed: %s\n", m->err);
 		return -1;
@@ -454,13 +455,13 @@ int machine_free(struct machine *m)
 	/* the harts' own I/O loop timers (Sstc) go with them, before the loop */
 	if (m->harts) {
 		for (unsigned i = 0; i < m->nharts; i++) {
-			sys_hart_destroy(m, &m->harts[i]);
+			sys_hart_ops(m)->destroy(m, &m->harts[i]);
 			pthread_mutex_destroy(&m->harts[i].lock);
 			pthread_cond_destroy(&m->harts[i].cond);
 		}
 		free(m->harts);
 	}
-	sys_harts_fini(m);
+	sys_hart_ops(m)->fini(m);
 	if (m->loop)
 		ioloop_free(m->loop);
 	if (m->ram)

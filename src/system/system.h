@@ -1,6 +1,7 @@
 /*
  * Private to src/system: what the generic machine and the boards need from
- * a guest hart in system mode (implemented per ISA: hart-riscv.c), the
+ * a guest hart in system mode (implemented per ISA: hart-riscv.c,
+ * hart-mips.c), the
  * RISC-V boot ROM, and the console internals. Not a seam.
  */
 #ifndef MORPH_SYSTEM_INTERNAL_H
@@ -18,14 +19,46 @@ struct goldfish_rtc;
 
 /* ---------------------------------------------------------------- harts */
 
-/** sys_hart_create() - a system-mode hart for @h (h->cpu) on m->bus. -1 with m->err. */
-int sys_hart_create(struct machine *m, struct machine_hart *h);
-/** sys_hart_reset() - the architectural reset state again (reboot). */
-void sys_hart_reset(struct machine *m, struct machine_hart *h);
-/** sys_hart_destroy() - free h->cpu and what belongs to it (I/O loop not running). */
-void sys_hart_destroy(struct machine *m, struct machine_hart *h);
-/** sys_harts_fini() - after every hart is destroyed: the per-machine hart services. */
-void sys_harts_fini(struct machine *m);
+/*
+ * What the generic machine needs from the harts of one ISA (hart-riscv.c,
+ * hart-mips.c); a board names its set in struct machine_class.hart_ops
+ * (NULL: RISC-V).
+ */
+struct sys_hart_ops {
+	/** create() - a system-mode hart for @h (h->cpu) on m->bus. -1 with m->err. */
+	int (*create)(struct machine *m, struct machine_hart *h);
+	/** reset() - the architectural reset state again (reboot). */
+	void (*reset)(struct machine *m, struct machine_hart *h);
+	/** destroy() - free h->cpu and what belongs to it (I/O loop not running). */
+	void (*destroy)(struct machine *m, struct machine_hart *h);
+	/** fini() - after every hart is destroyed: the per-machine hart services. */
+	void (*fini)(struct machine *m);
+	/** has_work() - an interrupt is pending and locally enabled: wfi/wait must end. */
+	bool (*has_work)(struct machine_hart *h);
+	/** deadline_ns() - host time at which a hart-internal timer fires (INT64_MAX: none). */
+	int64_t (*deadline_ns)(struct machine_hart *h);
+	/**
+	 * icount_warp() - a hart in wfi under --icount: fire what is due and,
+	 * if nothing can wake it sooner, move its clock to the next deadline.
+	 * True: run it again now; false: sleep as usual.
+	 */
+	bool (*icount_warp)(struct machine_hart *h);
+	/**
+	 * exception() - handle an exception cpu_exec() returned that is not
+	 * EXCP_INTERRUPT or EXCP_HALTED. 0 if handled (run on), -1 if fatal.
+	 */
+	int (*exception)(struct machine_hart *h, int excp);
+};
+
+extern const struct sys_hart_ops sys_hart_riscv_ops, sys_hart_mips_ops;
+
+/** sys_hart_ops() - the hart glue of @m's board. */
+static inline const struct sys_hart_ops *sys_hart_ops(const struct machine *m)
+{
+	return m->mc->hart_ops ? m->mc->hart_ops : &sys_hart_riscv_ops;
+}
+
+/* ----------------------------------------------------------- RISC-V harts */
 
 /**
  * sys_hart_irq() - the interrupt line driving bit @irq of the hart's mip
@@ -43,12 +76,6 @@ void sys_mtimer_config(struct machine *m, struct aclint_mtimer_config *cfg,
 		       struct dev_clock *clock);
 /** sys_rtc_clock() - under --icount, the RTC's wall clock follows the instructions too. */
 void sys_rtc_clock(struct machine *m, struct goldfish_rtc *rtc);
-/**
- * sys_hart_icount_warp() - a hart in wfi under --icount: fire what is due and,
- * if nothing can wake it sooner, move its clock to the next deadline. True:
- * run it again now; false: sleep as usual (no deadline, or not --icount).
- */
-bool sys_hart_icount_warp(struct machine_hart *h);
 
 /** sys_hart_set_timer() - where rdtime/mtime and Sstc deadlines come from. */
 void sys_hart_set_timer(struct machine *m, struct aclint_mtimer *mt);
@@ -62,17 +89,9 @@ void sys_hart_isa(struct machine_hart *h, char *buf, size_t size);
 /** sys_hart_set_xlen() - run the hart as RV32 (32) or RV64 (64) from reset. */
 void sys_hart_set_xlen(struct machine_hart *h, unsigned xlen);
 
-/** sys_hart_has_work() - an interrupt is pending and enabled in mie: wfi must end. */
-bool sys_hart_has_work(struct machine_hart *h);
-
-/** sys_hart_deadline_ns() - host time at which a hart-internal timer fires (INT64_MAX: none). */
-int64_t sys_hart_deadline_ns(struct machine_hart *h);
-
-/**
- * sys_hart_exception() - handle an exception cpu_exec() returned that is not
- * EXCP_INTERRUPT or EXCP_HALTED. 0 if handled (run on), -1 if fatal.
- */
-int sys_hart_exception(struct machine_hart *h, int excp);
+/** sys_icount_mono()/sys_icount_wall() - guest time under --icount (dev_clock callbacks; opaque: the machine). */
+int64_t sys_icount_mono(void *opaque);
+int64_t sys_icount_wall(void *opaque);
 
 /** sys_invalidate_code() - a device wrote guest RAM [gpa, gpa + len): drop stale TBs. */
 void sys_invalidate_code(uint64_t gpa, uint64_t len);

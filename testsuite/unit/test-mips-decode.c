@@ -403,6 +403,23 @@ static const struct golden goldens[] = {
 	{0x5e4, 0x4d28e2f8, "nmsub.s $f11,$f9,$f28,$f8"},
 	{0x5e8, 0x4c954239, "nmsub.d $f8,$f4,$f8,$f21"},
 	{0x5ec, 0x4fec6d79, "nmsub.d $f21,$f31,$f13,$f12"},
+	/* COP0 (system mode) */
+	{0x5f0, 0x400af001, "mfc0 t2,$30,1"},
+	{0x5f4, 0x400ca000, "mfc0 t4,c0_xcontext"},
+	{0x5f8, 0x40826000, "mtc0 v0,c0_status"},
+	{0x5fc, 0x40835804, "mtc0 v1,$11,4"},
+	{0x600, 0x41616000, "di at"},
+	{0x604, 0x41606000, "di"},
+	{0x608, 0x417d6020, "ei sp"},
+	{0x60c, 0x41606020, "ei"},
+	{0x610, 0x42000001, "tlbr"},
+	{0x614, 0x42000002, "tlbwi"},
+	{0x618, 0x42000006, "tlbwr"},
+	{0x61c, 0x42000008, "tlbp"},
+	{0x620, 0x42000018, "eret"},
+	{0x624, 0x4303cea0, "wait 0x40f3a"},
+	{0x628, 0x42000020, "wait"},
+	{0x62c, 0xbc9f0010, "cache 0x1f,16(a0)"},
 };
 
 /* objdump: .word; here: illegal */
