@@ -6,7 +6,7 @@
  * exceptions masked, no FTZ/DAZ), so an SSE instruction computes exactly the
  * IEEE 754 result and raises exactly the IEEE flags; they stay in the sticky
  * MXCSR bits until the core or the frontend collects them with
- * fpu_host_flags_take(). Only the cases where the host and the guest differ
+ * fpu_host_flags_peek(). Only the cases where the host and the guest differ
  * go to the fallback: a NaN result (the guest picks its own NaN), operands
  * not in the op's format (unboxed singles) and a failing guard (e.g. a
  * dynamic rounding mode other than RNE). Comparisons have no NaN case: their

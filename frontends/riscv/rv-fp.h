@@ -36,25 +36,32 @@ static inline uint64_t rv_box_s(uint32_t v)
 
 /*
  * fflags as the guest sees it. Inline FP code (IR_fpop) leaves its flags in
- * the host's sticky bits and, once the TB exits, in cpu.fpu_flags: merge both
- * (the host bits only on the hart's own thread, where they belong).
+ * the host's sticky bits, where they stay until the guest writes fflags
+ * (reading them costs a stmxcsr, clearing them an ldmxcsr); a host fault
+ * hands them over in cpu.fpu_flags. The host bits are only read on the hart's
+ * own thread, where they belong.
  */
 static inline uint32_t rv_fflags(struct rv_cpu *cpu)
 {
 	if (current_cpu == &cpu->c)
-		cpu->c.fpu_flags |= (uint8_t)fpu_host_flags_take();
-	cpu->fflags |= cpu->c.fpu_flags; /* fpu.h shares fflags' bit layout */
+		cpu->fflags |= fpu_host_flags_peek(); /* fpu.h shares fflags' bit layout */
+	cpu->fflags |= cpu->c.fpu_flags;
 	cpu->c.fpu_flags = 0;
 	return cpu->fflags;
 }
 
-/** rv_set_fflags() - a write of fflags replaces everything accrued so far. */
+/*
+ * rv_set_fflags() - a write of fflags replaces everything accrued so far: the
+ * host's sticky bits are cleared unless the new value holds them anyway (the
+ * common save/restore of fflags around libm code then costs no ldmxcsr).
+ */
 static inline void rv_set_fflags(struct rv_cpu *cpu, uint32_t v)
 {
-	if (current_cpu == &cpu->c)
-		fpu_host_flags_take();
+	v &= 0x1f;
+	if (current_cpu == &cpu->c && (fpu_host_flags_peek() & ~v))
+		fpu_host_flags_clear();
 	cpu->c.fpu_flags = 0;
-	cpu->fflags = v & 0x1f;
+	cpu->fflags = v;
 }
 
 #endif

@@ -61,8 +61,8 @@ struct cpu {
 
 	struct tb *jmp_cache[TB_JMP_CACHE_SIZE]; /* pc hash -> TB, probed by lookup_and_goto */
 	sigjmp_buf jmp_env;          /* where exceptions unwind to */
-	/* FPU_* flags raised by inline host FP code (IR_fpop), collected on exits
-	 * and not yet merged into the guest's own status register */
+	/* FPU_* flags raised by inline host FP code (IR_fpop) that a host fault
+	 * took out of the host's sticky bits, not yet in the guest's status */
 	uint8_t fpu_flags;
 	bool in_guest_code;          /* the hart is executing a TB (for host signal handling) */
 	uint64_t icount;             /* retired instructions (approximate: TB granularity) */

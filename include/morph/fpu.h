@@ -168,12 +168,16 @@ uint64_t fpu_max_num(enum fpu_fmt fmt, uint64_t a, uint64_t b, struct fpu_status
 bool fpu_set_host_accel(bool on);
 
 /**
- * fpu_host_flags_take() - the IEEE flags (FPU_*) raised in the calling host
- * thread's sticky exception flags (x86-64: MXCSR bits 0-5) since the last
- * call, which clears them. Inline host FP code (IR_fpop in the JIT) leaves its
- * flags there; the core collects them when guest code exits and frontends
- * when the guest reads its FP status.
+ * fpu_host_flags_peek() - the IEEE flags (FPU_*) raised in the calling host
+ * thread's sticky exception flags (x86-64: MXCSR bits 0-5). Inline host FP
+ * code (IR_fpop in the JIT) leaves its flags there: they accumulate until a
+ * frontend clears them, and the frontend merges them when the guest reads its
+ * FP status. No host code but the guest's arithmetic raises them.
  */
+unsigned fpu_host_flags_peek(void);
+/** fpu_host_flags_clear() - clear them (ldmxcsr: slow, so only when some are set). */
+void fpu_host_flags_clear(void);
+/** fpu_host_flags_take() - peek, then clear. */
 unsigned fpu_host_flags_take(void);
 /**
  * fpu_host_flags_of_context() - the same flags as saved in the ucontext_t of

@@ -212,8 +212,8 @@ enum ir_fp_kind {
  * instead, with host IEEE 754 binary64 (or boxed binary32) arithmetic rounding
  * to nearest-even, whenever the guard holds, the operands are in the format
  * and the result is not a NaN (comparisons: always); the IEEE exception flags
- * (754-2008 section 7) then accrue in the host's sticky flags, collected by
- * fpu_host_flags_take() (include/morph/fpu.h), instead of wherever the
+ * (754-2008 section 7) then accrue in the host's sticky flags, read by
+ * fpu_host_flags_peek() (include/morph/fpu.h), instead of wherever the
  * fallback puts them. The frontend promises that both agree under those
  * conditions. Backends without the op get it as a plain call (ir_lower()).
  */

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 
 #include "morph/exec.h"
-#include "morph/fpu.h"
 #include "morph/tb.h"
 #include "morph/trace.h"
 #include "src/exec/exec-internal.h"
@@ -138,12 +137,9 @@ static int exec_loop(struct cpu *cpu)
 			tb_add_jump(last, slot, tb);
 		if (step)
 			gdb_step_begin();
-		/* inline FP code leaves IEEE flags in the host's sticky bits: start clean */
-		fpu_host_flags_take();
 		cpu->in_guest_code = true;
 		uintptr_t r = exec_state.be->exec(cpu, tb);
 		cpu->in_guest_code = false;
-		cpu->fpu_flags |= (uint8_t)fpu_host_flags_take();
 		/* One instruction ran (unless an exit request stopped it at the TB entry). */
 		if (step && gdb_step_ran())
 			return EXCP_DEBUG;
@@ -173,7 +169,6 @@ again:
 		}
 		/* An exception unwound out of guest code or translation. */
 		cpu->in_guest_code = false;
-		cpu->fpu_flags |= (uint8_t)fpu_host_flags_take();
 		if (cpu->exception == EXCP_FLUSH_AND_RETRY)
 			continue;
 		/* System mode: the guest's trap handler takes it, unless the runner must. */

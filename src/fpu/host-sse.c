@@ -307,16 +307,31 @@ bool fpu_host_muladd(enum fpu_fmt fmt, uint64_t a, uint64_t b, uint64_t c,
 	return true;
 }
 
-unsigned fpu_host_flags_take(void)
+unsigned fpu_host_flags_peek(void)
 {
-	uint32_t m, clean;
+	uint32_t m;
+
+	__asm__ volatile("stmxcsr %0" : "=m"(m));
+	return sse_flags(m);
+}
+
+void fpu_host_flags_clear(void)
+{
+	uint32_t m;
 
 	__asm__ volatile("stmxcsr %0" : "=m"(m));
 	if (!(m & 0x3fu))
-		return 0;
-	clean = m & ~0x3fu; /* ldmxcsr is slow: only when there is something to clear */
-	__asm__ volatile("ldmxcsr %0" : : "m"(clean));
-	return sse_flags(m);
+		return;
+	m &= ~0x3fu;
+	__asm__ volatile("ldmxcsr %0" : : "m"(m));
+}
+
+unsigned fpu_host_flags_take(void)
+{
+	unsigned fl = fpu_host_flags_peek();
+
+	fpu_host_flags_clear();
+	return fl;
 }
 
 unsigned fpu_host_flags_of_context(const void *ucontext)
@@ -327,6 +342,15 @@ unsigned fpu_host_flags_of_context(const void *ucontext)
 }
 
 #else /* no host fast path */
+
+unsigned fpu_host_flags_peek(void)
+{
+	return 0;
+}
+
+void fpu_host_flags_clear(void)
+{
+}
 
 unsigned fpu_host_flags_take(void)
 {
