@@ -304,8 +304,9 @@ def build_morph(args, work):
     return (good if os.access(good, os.X_OK) else None), desc
 
 
-def build_kernels(work, wanted):
-    """Compile the kernels for the guest and the host; returns {name: (native, riscv)}."""
+def build_kernels(work, wanted, cross="riscv64-linux-gnu-gcc", suffix="riscv64"):
+    """Compile the kernels for the guest (with the cross compiler CROSS, executables NAME.SUFFIX)
+    and the host; returns {name: (native, guest)}."""
     out = {}
     src_dir = os.path.join(BENCH, "kernels")
     flags = ["-O2", "-ffp-contract=off", "-Wall", "-Wextra"]
@@ -317,7 +318,7 @@ def build_kernels(work, wanted):
         pair = []
         for cc, extra, suffix in (
             ("gcc", [], "x86_64"),
-            ("riscv64-linux-gnu-gcc", ["-static"], "riscv64"),
+            (cross, ["-static"], suffix),
         ):
             exe = os.path.join(work, "kernels", "%s.%s" % (w["name"], suffix))
             fresh = os.path.exists(exe) and all(
@@ -339,20 +340,22 @@ def build_kernels(work, wanted):
     return out
 
 
-def ensure_sysroot(arch, root, pkgs, fetch):
-    """The Debian sysroot for ARCH with PKGS, fetched with scripts/fetch-debian.sh if a
-    program is missing. Returns the path or None."""
-    progs = [w["prog"] for w in WORKLOADS if w["kind"] == "debian" and w["pkg"] in pkgs]
+def ensure_sysroot(arch, root, pkgs, fetch, suite="trixie", workloads=None):
+    """The Debian SUITE sysroot for ARCH with PKGS, fetched with scripts/fetch-debian.sh if a
+    program of WORKLOADS (default: ours) is missing. Returns the path or None."""
+    progs = [
+        w["prog"] for w in workloads or WORKLOADS if w["kind"] == "debian" and w["pkg"] in pkgs
+    ]
     missing = [p for p in progs if not os.path.exists(os.path.join(root, p))]
     if missing and fetch:
-        log("fetching Debian trixie %s packages into %s" % (arch, root))
+        log("fetching Debian %s %s packages into %s" % (suite, arch, root))
         r = subprocess.run(
             [
                 os.path.join(ROOT, "scripts", "fetch-debian.sh"),
                 "--arch",
                 arch,
                 "--suite",
-                "trixie",
+                suite,
                 "--dest",
                 root,
             ]
@@ -369,9 +372,9 @@ def ensure_sysroot(arch, root, pkgs, fetch):
     return root if os.path.isdir(root) else None
 
 
-def deb_version(arch, pkg):
+def deb_version(arch, pkg, suite="trixie"):
     """Version of PKG from the .deb that fetch-debian.sh downloaded (newest if several)."""
-    d = os.path.join(CACHE, "debian", "%s-trixie" % arch, "debs")
+    d = os.path.join(CACHE, "debian", "%s-%s" % (arch, suite), "debs")
     try:
         debs = [f for f in os.listdir(d) if f.startswith(pkg + "_") and f.endswith(".deb")]
     except OSError:
@@ -410,13 +413,14 @@ def command(s, w, runner):
                 os.path.join(a, d)
                 for d in ("usr/lib/x86_64-linux-gnu", "lib/x86_64-linux-gnu", "usr/lib")
             )
+            # not usr/lib64/ld-linux-x86-64.so.2: bookworm's is a symlink to the host's
             return [
-                os.path.join(a, "usr/lib64/ld-linux-x86-64.so.2"),
+                os.path.join(a, "usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"),
                 "--library-path",
                 libs,
                 os.path.join(a, w["prog"]),
             ] + args
-        r = s.sysroot_riscv64
+        r = s.sysroot_guest
         if not r or not os.path.exists(os.path.join(r, w["prog"])):
             return None
         prog, lopt = [os.path.join(r, w["prog"])], ["-L", r]
@@ -679,10 +683,20 @@ def summarize(results, metric):
     return per, {k: geomean([p[k] for p in per.values()]) for k in ("qm", "mn", "im")}
 
 
-def summary_table(results, cols, metric):
+def summary_table(results, cols, metric, titles=TITLES):
     """Markdown lines: one row per workload, the ratios, geometric means at the bottom."""
     per, gm = summarize(results, metric)
-    head = ["workload"] + [TITLES[r] for r in cols] + ["qemu/morph", "morph/native", "interp/morph"]
+    # only the ratios of runners that were measured
+    ratios = [
+        (k, a + "/" + b)
+        for k, a, b in (
+            ("qm", "qemu", "morph"),
+            ("mn", "morph", "native"),
+            ("im", "interp", "morph"),
+        )
+        if a in cols and b in cols
+    ]
+    head = ["workload"] + [titles[r] for r in cols] + [name for _, name in ratios]
     lines = [
         "| " + " | ".join(head) + " |",
         "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|",
@@ -695,14 +709,14 @@ def summary_table(results, cols, metric):
                 row.append(fmt_s(w["median"][metric][r]) + ("*" if w["check_only"].get(r) else ""))
             else:
                 row.append(st or "n/a")
-        row += [fmt_r(per[w["name"]][k]) for k in ("qm", "mn", "im")]
+        row += [fmt_r(per[w["name"]][k]) for k, _ in ratios]
         lines.append("| " + " | ".join(row) + " |")
     n = len(results)
     cells = [
         "**%s** (%d/%d)" % (fmt_r(gm[k]), sum(1 for p in per.values() if p[k]), n)
-        for k in ("qm", "mn", "im")
+        for k, _ in ratios
     ]
-    lines.append("| **geometric mean** |" + " |" * len(cols) + " " + " | ".join(cells) + " |")
+    lines.append("| " + " | ".join(["**geometric mean**"] + [""] * len(cols) + cells) + " |")
     lines.append("")
     return lines, gm
 
@@ -713,22 +727,52 @@ GENERATED = (
     "bench/performance-header.md for the text above. -->"
 )
 
-# The report also holds bench/system.py's system-mode results between these two lines:
-# system.py replaces only that block, and write_report copies it into the new report.
+# The report also holds the results of other scripts, each between two marker lines:
+# bench/system.py's system-mode results and bench/mips.py's MIPS user-mode results. Each
+# script replaces only its own block (replace_section), and write_report copies both into
+# the report it rewrites.
+MIPS_BEGIN = "<!-- MIPS user-mode results: written by bench/mips.py, kept by bench/run.py and bench/system.py -->"
+MIPS_END = "<!-- End of the MIPS results -->"
 SYSTEM_BEGIN = "<!-- System-mode results: written by bench/system.py, kept by bench/run.py -->"
 SYSTEM_END = "<!-- End of the system-mode results -->"
+SECTIONS = [(SYSTEM_BEGIN, SYSTEM_END), (MIPS_BEGIN, MIPS_END)]
 
 
-def system_section(path):
-    """The system-mode block of the report at PATH, markers included, or '' if none."""
+def read_report(path):
     try:
         with open(path) as f:
-            text = f.read()
+            return f.read()
     except OSError:
         return ""
-    a = text.find(SYSTEM_BEGIN)
-    b = text.find(SYSTEM_END, max(a, 0))
-    return text[a : b + len(SYSTEM_END)] + "\n" if 0 <= a < b else ""
+
+
+def kept_section(path, begin, end):
+    """The block from BEGIN to END of the report at PATH, markers included, or '' if none."""
+    text = read_report(path)
+    a = text.find(begin)
+    b = text.find(end, max(a, 0))
+    return text[a : b + len(end)] + "\n" if 0 <= a < b else ""
+
+
+def replace_section(path, block, begin, end):
+    """Replace the block from BEGIN to END of the report at PATH with BLOCK (or append it),
+    and the text above run.py's generated part with bench/performance-header.md as it is now;
+    the other blocks stay as they are."""
+    text = read_report(path)
+    g = text.find(GENERATED)
+    if g >= 0:
+        with open(os.path.join(BENCH, "performance-header.md")) as f:
+            text = f.read().rstrip() + "\n\n" + text[g:]
+    a = text.find(begin)
+    b = text.find(end, max(a, 0))
+    if 0 <= a < b:
+        rest = text[b + len(end) :].lstrip("\n")
+        text = text[:a] + block + ("\n" + rest if rest else "")
+    else:
+        text = text.rstrip() + ("\n\n" if text.strip() else "") + block
+    with open(path + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
 
 
 def write_report(s, args, results, cg, path):
@@ -815,6 +859,18 @@ def write_report(s, args, results, cg, path):
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
 
+    lines += workload_tables(results, cols)
+    kept = [kept_section(path, *m) for m in SECTIONS]
+    lines += [k for k in kept if k]
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as f:
+        f.write("\n".join(lines).rstrip() + "\n")
+    log("wrote " + path + (" (the system-mode and MIPS results kept)" if any(kept) else ""))
+
+
+def workload_tables(results, cols, titles=TITLES):
+    """Markdown lines: the per-workload tables (median, min, max, CPU, runs, commands)."""
+    lines = []
     lines.append("### Per workload\n")
     lines.append(
         "Median, min and max wall-clock seconds over the timed runs, median user and "
@@ -833,7 +889,7 @@ def write_report(s, args, results, cg, path):
             if st != "ok" or not sm:
                 lines.append(
                     "| %s | %s | | | | | | %s |"
-                    % (TITLES[r], st or "n/a", w["detail"].get(r, "").replace("|", "\\|"))
+                    % (titles[r], st or "n/a", w["detail"].get(r, "").replace("|", "\\|"))
                 )
                 continue
             walls = [x[0] for x in sm]
@@ -841,7 +897,7 @@ def write_report(s, args, results, cg, path):
             lines.append(
                 "| %s | %s | %s | %s | %s | %s | %d%s | ok |"
                 % (
-                    TITLES[r],
+                    titles[r],
                     fmt_s(statistics.median(walls)),
                     fmt_s(min(walls)),
                     fmt_s(max(walls)),
@@ -858,17 +914,11 @@ def write_report(s, args, results, cg, path):
             if w["cmds"].get(r):
                 lines.append(shlex.join(w["cmds"][r]))
         lines.append("```\n</details>\n")
-    kept = system_section(path)
-    if kept:
-        lines.append(kept)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w") as f:
-        f.write("\n".join(lines).rstrip() + "\n")
-    log("wrote " + path + (" (system-mode results kept)" if kept else ""))
+    return lines
 
 
-def print_summary(results, cols):
-    print("%-8s " % "workload" + " ".join("%14s" % TITLES[r] for r in cols))
+def print_summary(results, cols, titles=TITLES):
+    print("%-8s " % "workload" + " ".join("%14s" % titles[r] for r in cols))
     for w in results:
         cells = []
         for r in cols:
@@ -886,11 +936,10 @@ def print_summary(results, cols):
 # ---------------------------------------------------------------------------------------------
 
 
-def parse_args():
-    p = argparse.ArgumentParser(
-        description="Benchmark morph (JIT and --interp) against qemu-riscv64 and native "
-        "x86-64; writes docs/performance.md."
-    )
+def arg_parser(description, qemu):
+    """The options every user-mode driver has (this one and bench/mips.py); QEMU is the
+    name of the QEMU user-mode emulator."""
+    p = argparse.ArgumentParser(description=description)
     p.add_argument(
         "--quick",
         action="store_true",
@@ -940,7 +989,7 @@ def parse_args():
     p.add_argument(
         "--build-dir",
         default="/tmp/build-bench",
-        help="where to build morph (default /tmp/build-bench)",
+        help="where to build morph (default %(default)s)",
     )
     p.add_argument("--no-build", action="store_true", help="use the morph already in --build-dir")
     p.add_argument(
@@ -948,9 +997,7 @@ def parse_args():
         help="measure this commit: build a clean export of it (git archive) in "
         "BUILD_DIR-SHA instead of the working tree",
     )
-    p.add_argument("--qemu", default=shutil.which("qemu-riscv64"), help="qemu-riscv64 binary")
-    p.add_argument("--sysroot-riscv64", default=os.path.join(CACHE, "sysroot-riscv64"))
-    p.add_argument("--sysroot-amd64", default=os.path.join(CACHE, "sysroot-amd64"))
+    p.add_argument("--qemu", help="QEMU binary (default: %s on the PATH)" % qemu)
     p.add_argument(
         "--no-fetch",
         action="store_true",
@@ -959,7 +1006,7 @@ def parse_args():
     p.add_argument(
         "--work",
         default="/tmp/morph-bench",
-        help="scratch directory: built kernels, inputs, JSON (default " "/tmp/morph-bench)",
+        help="scratch directory: built kernels, inputs, JSON (default %(default)s)",
     )
     p.add_argument(
         "--output",
@@ -968,30 +1015,50 @@ def parse_args():
     )
     p.add_argument("--no-report", action="store_true", help="do not write the report")
     p.add_argument(
+        "--no-time",
+        action="store_true",
+        help="only check outputs (and run.py's --callgrind); no hyperfine timing",
+    )
+    return p
+
+
+def split_list(p, arg, have, what):
+    """The comma-separated list ARG, every item one of HAVE."""
+    xs = [x.strip() for x in arg.split(",") if x.strip()]
+    for x in xs:
+        if x not in have:
+            p.error("unknown %s '%s' (have: %s)" % (what, x, ", ".join(have)))
+    return xs
+
+
+def finish_args(p, args, workloads):
+    """Parsed ARGS with --quick applied and the lists split and checked against WORKLOADS."""
+    if args.quick:
+        args.runs = 1
+        args.budget = 10
+    args.runners = split_list(p, args.runners, RUNNERS, "runner")
+    names = [w["name"] for w in workloads]
+    args.workloads = split_list(p, args.workloads, names, "workload") or names
+    return args
+
+
+def parse_args():
+    p = arg_parser(
+        "Benchmark morph (JIT and --interp) against qemu-riscv64 and native x86-64; "
+        "writes docs/performance.md.",
+        "qemu-riscv64",
+    )
+    p.add_argument("--sysroot-riscv64", default=os.path.join(CACHE, "sysroot-riscv64"))
+    p.add_argument("--sysroot-amd64", default=os.path.join(CACHE, "sysroot-amd64"))
+    p.add_argument(
         "--callgrind",
         default="",
         help="comma-separated workloads to also count host instructions for "
         "with valgrind --tool=callgrind (slow: ~50x)",
     )
-    p.add_argument(
-        "--no-time",
-        action="store_true",
-        help="only check outputs (and run callgrind); no hyperfine timing",
-    )
-    args = p.parse_args()
-    if args.quick:
-        args.runs = 1
-        args.budget = 10
-    args.runners = [r.strip() for r in args.runners.split(",") if r.strip()]
-    for r in args.runners:
-        if r not in RUNNERS:
-            p.error("unknown runner '%s'" % r)
-    names = [w["name"] for w in WORKLOADS]
-    args.workloads = [x.strip() for x in args.workloads.split(",") if x.strip()] or names
-    args.callgrind = [x.strip() for x in args.callgrind.split(",") if x.strip()]
-    for x in args.workloads + args.callgrind:
-        if x not in names:
-            p.error("unknown workload '%s' (have: %s)" % (x, ", ".join(names)))
+    args = finish_args(p, p.parse_args(), WORKLOADS)
+    args.qemu = args.qemu or shutil.which("qemu-riscv64")
+    args.callgrind = split_list(p, args.callgrind, [w["name"] for w in WORKLOADS], "workload")
     return args
 
 
@@ -1008,21 +1075,23 @@ def morph_description(exe):
     return "'morph run --help' mentions neither --interp nor a JIT"
 
 
-def main():
-    args = parse_args()
+def start(args, workloads):
+    """The set-up every user-mode driver shares: the scratch directory, the environment and
+    the morph binary. Returns (setup, env), or None after --list or without hyperfine."""
     if args.list:
-        for w in WORKLOADS:
+        for w in workloads:
             print("%-8s %-7s %s" % (w["name"], w["kind"], w["desc"]))
-        return 0
+        return None
     if not shutil.which("hyperfine") and not args.no_time:
         log("hyperfine not found (scripts/setup.sh installs it)")
-        return 1
+        return None
     os.makedirs(args.work, exist_ok=True)
     env = bench_env(os.path.abspath(args.work))
 
     s = Setup()
     s.load0 = load()
     s.work = os.path.abspath(args.work)
+    s.quick = args.quick
     s.qemu = args.qemu if "qemu" in args.runners else None
     s.morph_args = args.morph_args
     s.morph, s.morph_src = None, "not measured"
@@ -1030,100 +1099,127 @@ def main():
         s.morph, s.morph_src = build_morph(args, s.work)
     s.morph_desc = morph_description(s.morph)
     log("morph: %s (%s)" % (s.morph or "not available", s.morph_desc))
-    s.kernels = build_kernels(s.work, args.workloads)
+    return s, env
 
-    selected = [w for w in WORKLOADS if w["name"] in args.workloads]
-    pkgs = sorted({w["pkg"] for w in selected if w["kind"] == "debian"})
-    s.sysroot_riscv64 = s.sysroot_amd64 = None
-    s.debian_versions = {}
-    if pkgs:
-        s.sysroot_riscv64 = ensure_sysroot("riscv64", args.sysroot_riscv64, pkgs, not args.no_fetch)
-        if "native" in args.runners:
-            s.sysroot_amd64 = ensure_sysroot("amd64", args.sysroot_amd64, pkgs, not args.no_fetch)
-        binpkgs = sorted({w["binpkg"] for w in selected if w["kind"] == "debian"})
-        for pkg in binpkgs + ["libc6"]:
-            s.debian_versions[pkg] = (deb_version("riscv64", pkg), deb_version("amd64", pkg))
-    s.quick = args.quick
+
+def make_inputs(s, selected):
+    """The generated text files the SELECTED workloads read."""
     for w in selected:
         for a in w["quick" if s.quick else "args"]:
             m = re.search(r"text-(\d+)k\.txt$", a)
             if m:
                 gen_text(a.format(w=s.work), int(m.group(1)) << 10, int(m.group(1)))
 
-    results, cg = [], {}
+
+def measure(s, w, args, env):
+    """Check and time workload W under every runner of ARGS: the result dict of one
+    workload (commands, status and detail per runner, samples, medians)."""
+    cmds = {r: command(s, w, r) for r in args.runners}
+    res = {
+        "name": w["name"],
+        "desc": w["desc"],
+        "cmds": cmds,
+        "status": {},
+        "detail": {},
+        "samples": {},
+        "median": {"wall": {}, "cpu": {}},
+        "check_only": {},
+    }
+    # Check runs: everyone's output must match the native one (or QEMU's if the
+    # native one is unavailable).
+    checks = {}
+    for r in sorted(args.runners, key=("native", "qemu", "morph", "interp").index):
+        if not cmds[r]:
+            res["status"][r] = "n/a"
+            res["detail"][r] = "not available (see the log)"
+            continue
+        c = checks[r] = check_run(cmds[r], s.work, args.timeout, env)
+        log(
+            "%-7s %-7s %-7s %s%s"
+            % (
+                w["name"],
+                r,
+                c["status"],
+                fmt_s(c["sample"][0]) + " s, " if "sample" in c else "",
+                c["detail"],
+            )
+        )
+    ref = None
+    for r in ("native", "qemu"):
+        if r in checks and checks[r]["status"] == "ok":
+            ref = (r, checks[r]["sha256"])
+            break
+    good = {}
+    for r, c in checks.items():
+        st, detail = c["status"], c["detail"]
+        if st == "ok" and ref and c["sha256"] != ref[1]:
+            st, detail = "wrong", "output differs from %s's (sha256 %s vs %s)" % (
+                ref[0],
+                c["sha256"][:12],
+                ref[1][:12],
+            )
+            log("%s: %s gives a WRONG ANSWER: %s" % (w["name"], r, detail))
+        elif st == "ok" and not ref:
+            st, detail = "fail", "no reference output (native and qemu failed)"
+        res["status"][r] = st
+        res["detail"][r] = detail
+        if st == "ok":
+            good[r] = cmds[r]
+    if good and not args.no_time:
+        res["samples"], failed = time_workload(s, w, good, checks, args, env)
+        for r, why in failed.items():
+            res["status"][r], res["detail"][r] = "fail", why
+            del good[r]
+    for r in good:
+        sm = res["samples"].get(r) or []
+        if not sm:
+            # Too slow for the budget (or timing disabled): the check run's time.
+            sm = res["samples"][r] = [checks[r]["sample"]]
+            res["check_only"][r] = True
+        res["median"]["wall"][r] = statistics.median(x[0] for x in sm)
+        res["median"]["cpu"][r] = statistics.median(x[1] + x[2] for x in sm)
+    return res
+
+
+def measure_all(s, selected, args, env):
+    results = []
     t_start = time.time()
     for w in selected:
-        cmds = {r: command(s, w, r) for r in args.runners}
-        res = {
-            "name": w["name"],
-            "desc": w["desc"],
-            "cmds": cmds,
-            "status": {},
-            "detail": {},
-            "samples": {},
-            "median": {"wall": {}, "cpu": {}},
-            "check_only": {},
-        }
-        # Check runs: everyone's output must match the native one (or QEMU's if the
-        # native one is unavailable).
-        checks = {}
-        for r in sorted(args.runners, key=("native", "qemu", "morph", "interp").index):
-            if not cmds[r]:
-                res["status"][r] = "n/a"
-                res["detail"][r] = "not available (see the log)"
-                continue
-            c = checks[r] = check_run(cmds[r], s.work, args.timeout, env)
-            log(
-                "%-7s %-7s %-7s %s%s"
-                % (
-                    w["name"],
-                    r,
-                    c["status"],
-                    fmt_s(c["sample"][0]) + " s, " if "sample" in c else "",
-                    c["detail"],
-                )
-            )
-        ref = None
-        for r in ("native", "qemu"):
-            if r in checks and checks[r]["status"] == "ok":
-                ref = (r, checks[r]["sha256"])
-                break
-        good = {}
-        for r, c in checks.items():
-            st, detail = c["status"], c["detail"]
-            if st == "ok" and ref and c["sha256"] != ref[1]:
-                st, detail = "wrong", "output differs from %s's (sha256 %s vs %s)" % (
-                    ref[0],
-                    c["sha256"][:12],
-                    ref[1][:12],
-                )
-                log("%s: %s gives a WRONG ANSWER: %s" % (w["name"], r, detail))
-            elif st == "ok" and not ref:
-                st, detail = "fail", "no reference output (native and qemu failed)"
-            res["status"][r] = st
-            res["detail"][r] = detail
-            if st == "ok":
-                good[r] = cmds[r]
-        if good and not args.no_time:
-            res["samples"], failed = time_workload(s, w, good, checks, args, env)
-            for r, why in failed.items():
-                res["status"][r], res["detail"][r] = "fail", why
-                del good[r]
-        for r in good:
-            sm = res["samples"].get(r) or []
-            if not sm:
-                # Too slow for the budget (or timing disabled): the check run's time.
-                sm = res["samples"][r] = [checks[r]["sample"]]
-                res["check_only"][r] = True
-            res["median"]["wall"][r] = statistics.median(x[0] for x in sm)
-            res["median"]["cpu"][r] = statistics.median(x[1] + x[2] for x in sm)
-        results.append(res)
-        if w["name"] in args.callgrind:
-            cg[w["name"]] = {}
-            for r in good:
-                log("callgrind %s %s ..." % (w["name"], r))
-                cg[w["name"]][r] = callgrind(s, w, good[r], env)
+        results.append(measure(s, w, args, env))
     log("finished in %.0f s" % (time.time() - t_start))
+    return results
+
+
+def main():
+    args = parse_args()
+    started = start(args, WORKLOADS)
+    if not started:
+        return 0 if args.list else 1
+    s, env = started
+    s.kernels = build_kernels(s.work, args.workloads)
+
+    selected = [w for w in WORKLOADS if w["name"] in args.workloads]
+    pkgs = sorted({w["pkg"] for w in selected if w["kind"] == "debian"})
+    s.sysroot_guest = s.sysroot_amd64 = None
+    s.debian_versions = {}
+    if pkgs:
+        s.sysroot_guest = ensure_sysroot("riscv64", args.sysroot_riscv64, pkgs, not args.no_fetch)
+        if "native" in args.runners:
+            s.sysroot_amd64 = ensure_sysroot("amd64", args.sysroot_amd64, pkgs, not args.no_fetch)
+        binpkgs = sorted({w["binpkg"] for w in selected if w["kind"] == "debian"})
+        for pkg in binpkgs + ["libc6"]:
+            s.debian_versions[pkg] = (deb_version("riscv64", pkg), deb_version("amd64", pkg))
+    make_inputs(s, selected)
+
+    results = measure_all(s, selected, args, env)
+    cg = {}
+    for res in results:
+        if res["name"] in args.callgrind:
+            cg[res["name"]] = {}
+            for r in RUNNERS:
+                if res["status"].get(r) == "ok":
+                    log("callgrind %s %s ..." % (res["name"], r))
+                    cg[res["name"]][r] = callgrind(s, res, res["cmds"][r], env)
 
     if not args.no_report:
         write_report(s, args, results, cg, args.output)

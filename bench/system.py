@@ -597,24 +597,7 @@ def report(s, args, boot, kernels):
 def write_section(path, block):
     """Replace the system-mode block of PATH (or append it), and the text above run.py's
     generated part with bench/performance-header.md as it is now."""
-    try:
-        with open(path) as f:
-            text = f.read()
-    except OSError:
-        text = ""
-    g = text.find(ub.GENERATED)
-    if g >= 0:
-        with open(os.path.join(BENCH, "performance-header.md")) as f:
-            text = f.read().rstrip() + "\n\n" + text[g:]
-    a = text.find(ub.SYSTEM_BEGIN)
-    b = text.find(ub.SYSTEM_END, max(a, 0))
-    if 0 <= a < b:
-        text = text[:a] + block + text[b + len(ub.SYSTEM_END) :].lstrip("\n")
-    else:
-        text = text.rstrip() + ("\n\n" if text.strip() else "") + block
-    with open(path + ".tmp", "w") as f:
-        f.write(text)
-    os.replace(path + ".tmp", path)
+    ub.replace_section(path, block, ub.SYSTEM_BEGIN, ub.SYSTEM_END)
     ub.log("wrote the system-mode results into " + path)
 
 
