@@ -19,7 +19,7 @@
 #   fw_jump.bin       the same, fw_jump flavour
 #   Image             the Linux kernel (an uncompressed RISC-V Image with an EFI/PE header)
 #   u-boot.bin        U-Boot qemu-riscv64_smode (S-mode payload for OpenSBI)
-#   initramfs.cpio.gz busybox, the virtio/ext4 modules and the /init of initramfs/init
+#   initramfs.cpio.gz busybox, the virtio/ext4 (and display) modules, the /init of initramfs/init
 #   disk.ext4         a 64 MiB ext4 image holding /hello.txt (copy it before writing to it)
 #   guest.env         KERNEL=... FIRMWARE=... INITRD=... DISK=... UBOOT=... KVER=...
 # The last line of output is DIR.
@@ -103,6 +103,9 @@ ln -sf "${uboot#"$dest"/}" "$dest/u-boot.bin"
 # package has no modules.dep, depmod runs at installation). crc32c is a soft dependency of
 # ext4 (through the crypto API) that the metadata_csum feature of mke2fs's defaults needs.
 want_modules="virtio_mmio virtio_blk virtio_net virtio-rng crc32c_generic ext4"
+# The display's (docs/display.md): virtio-gpu (DRM; fbcon is built in) and virtio-input with
+# evdev. /init loads them (load-order-display) only when such a device exists.
+want_display_modules="virtio-gpu virtio_input evdev"
 
 modfile() { # NAME -> path of NAME.ko* in the package ('-' and '_' are the same)
 	_n=$(printf '%s' "$1" | sed 's/[-_]/[-_]/g')
@@ -134,14 +137,20 @@ visit() {
 for m in $want_modules; do
 	visit "$m"
 done
+base_order=$order
+for m in $want_display_modules; do
+	visit "$m"
+done
+display_order=${order#"$base_order"}
+order=$base_order
 
 initrd=$dest/initramfs.cpio.gz
 init_src=$top/scripts/initramfs/init
 [ -f "$init_src" ] || die "$init_src missing"
-stamp_inputs="$kpkg $(cat "$0" "$init_src" "$top/scripts/initramfs/udhcpc.script" | cksum) $order"
+stamp_inputs="$kpkg $(cat "$0" "$init_src" "$top/scripts/initramfs/udhcpc.script" | cksum) $order /$display_order"
 if [ "$rebuild" = 1 ] || [ ! -f "$initrd" ] ||
 	[ "$(cat "$dest/.initramfs-stamp" 2>/dev/null)" != "$stamp_inputs" ]; then
-	note "building $initrd (modules:$order)"
+	note "building $initrd (modules:$order; display:$display_order)"
 	staging=$(mktemp -d "${TMPDIR:-/tmp}/morph-initramfs.XXXXXX")
 	trap 'rm -rf "$staging"' EXIT INT TERM
 	mkdir -p "$staging/bin" "$staging/sbin" "$staging/usr/bin" "$staging/usr/sbin" \
@@ -162,6 +171,11 @@ if [ "$rebuild" = 1 ] || [ ! -f "$initrd" ] ||
 		f=$(modfile "$m")
 		modcat "$f" > "$staging/lib/modules/$kver/$(basename "${f%.ko*}").ko"
 		echo "$(basename "${f%.ko*}").ko" >> "$staging/lib/modules/$kver/load-order"
+	done
+	for m in $display_order; do
+		f=$(modfile "$m")
+		modcat "$f" > "$staging/lib/modules/$kver/$(basename "${f%.ko*}").ko"
+		echo "$(basename "${f%.ko*}").ko" >> "$staging/lib/modules/$kver/load-order-display"
 	done
 	(cd "$staging" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 		gzip -9 > "$initrd.tmp" || die "cpio failed"

@@ -31,6 +31,7 @@ done
 # Build and unit tests.
 pkgs="cmake ninja-build gcc g++ make pkg-config python3 libcapstone-dev libffi-dev check
 	libsdl2-dev libfdt-dev libslirp-dev device-tree-compiler libpng-dev debian-archive-keyring
+	xvfb xdotool x11-apps xauth python3-png
 	xz-utils file"
 # Guest cross compilers (linux-user tests, ISA tests, boot ROMs).
 cross_pkgs="gcc-riscv64-linux-gnu g++-riscv64-linux-gnu gcc-riscv64-unknown-elf

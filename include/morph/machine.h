@@ -31,6 +31,7 @@
 #include "morph/bus.h"
 #include "morph/cpu.h"
 #include "morph/devices.h"
+#include "morph/display.h"
 #include "morph/exec.h"
 #include "morph/hostdev.h"
 
@@ -63,6 +64,8 @@ struct machine_opts {
 	unsigned smp;	     /* harts; 0: 1 */
 	bool have_seed;	     /* --seed: reproducible entropy (virtio-rng, /chosen/rng-seed) */
 	uint64_t seed;
+	enum display_kind display; /* --display (docs/display.md) */
+	const char *screenshot;	   /* --screenshot FILE.png: written when the machine stops */
 	struct exec_options exec;
 };
 
@@ -153,6 +156,7 @@ struct machine {
 	unsigned nblk;
 	struct netdev *net;
 	struct entropy *entropy;
+	struct display *display; /* the screen, keyboard and tablet (NULL: none) */
 
 	unsigned nharts;
 	struct machine_hart *harts;
@@ -221,6 +225,14 @@ void machine_hart_wakeup(struct cpu *cpu);
 
 /** machine_error() - set m->err (printf-style); returns -1. */
 int machine_error(struct machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/**
+ * machine_display_open() - for a board with display devices: m->display as
+ * opts->display asks (NULL for DISPLAY_OFF, and for the default without a
+ * display server unless --screenshot wants one), its input delivered in
+ * m->loop, closing the window powering the machine off. -1 with m->err.
+ */
+int machine_display_open(struct machine *m);
 
 /* -------------------------------------------------------------- loaders */
 

@@ -40,7 +40,16 @@
  */
 #define VIRT_MMU "riscv,sv39"
 
-enum virt_slot_kind { SLOT_EMPTY, SLOT_BLK, SLOT_NET, SLOT_RNG, SLOT_CONSOLE };
+enum virt_slot_kind {
+	SLOT_EMPTY,
+	SLOT_BLK,
+	SLOT_NET,
+	SLOT_RNG,
+	SLOT_CONSOLE,
+	SLOT_GPU,
+	SLOT_KEYBOARD,
+	SLOT_TABLET,
+};
 
 struct virt {
 	struct clint clint;
@@ -126,6 +135,23 @@ static int virt_init(struct machine *m)
 		return -1;
 	if (machine_console_open(m) < 0)
 		return -1;
+	/* after the console: SDL's threads must inherit its blocked stop signals */
+	if (machine_display_open(m) < 0)
+		return -1;
+	if (m->display) {
+		static const enum virt_slot_kind disp[] = {SLOT_GPU, SLOT_KEYBOARD, SLOT_TABLET};
+		unsigned slot = 0;
+
+		for (unsigned i = 0; i < 3; i++) {
+			while (slot < VIRT_VIRTIO_SLOTS && v->slot[slot] != SLOT_EMPTY)
+				slot++;
+			if (slot == VIRT_VIRTIO_SLOTS)
+				return machine_error(m, "too many virtio devices for a display "
+							"(virt has %d slots; try --display off)",
+						     VIRT_VIRTIO_SLOTS);
+			v->slot[slot] = disp[i];
+		}
+	}
 	for (unsigned h = 0; h < m->nharts; h++) {
 		msip[h] = sys_hart_irq(&m->harts[h], 3);
 		mtip[h] = sys_hart_irq(&m->harts[h], 7);
@@ -178,6 +204,15 @@ static int virt_init(struct machine *m)
 			break;
 		case SLOT_CONSOLE:
 			d = virtio_console_new(m->bus, base, irq, m->console);
+			break;
+		case SLOT_GPU:
+			d = virtio_gpu_new(m->bus, base, irq, m->display);
+			break;
+		case SLOT_KEYBOARD:
+			d = virtio_input_new(m->bus, base, irq, m->display, DISPLAY_INPUT_KEYBOARD);
+			break;
+		case SLOT_TABLET:
+			d = virtio_input_new(m->bus, base, irq, m->display, DISPLAY_INPUT_POINTER);
 			break;
 		}
 		if (!d)

@@ -46,6 +46,13 @@ static void system_usage(FILE *f)
 	    "  --dtb FILE            use this device tree instead of the generated one\n"
 	    "  --dump-dtb FILE       write the device tree to FILE and exit\n"
 	    "  --seed N              reproducible entropy (virtio-rng, /chosen/rng-seed)\n"
+	    "  --display sdl|none|off\n"
+	    "                        sdl: the screen in a window (virtio-gpu, keyboard,\n"
+	    "                        tablet); none: the same devices without a window;\n"
+	    "                        off: no display devices. Default: sdl when $DISPLAY or\n"
+	    "                        $WAYLAND_DISPLAY is set, else off\n"
+	    "  --screenshot FILE.png the screen as PNG when the machine stops (implies a\n"
+	    "                        display: none if there is no window)\n"
 	    "  -h, --help            this text\n"
 	    "\n"
 	    "execution and tracing options:\n"
@@ -171,7 +178,8 @@ int system_cmd(int argc, char **argv)
 			   strcmp(a, "--kernel") && strcmp(a, "--initrd") &&
 			   strcmp(a, "--append") && strcmp(a, "--drive") && strcmp(a, "--net") &&
 			   strcmp(a, "-m") && strcmp(a, "--memory") && strcmp(a, "--smp") &&
-			   strcmp(a, "--dtb") && strcmp(a, "--dump-dtb") && strcmp(a, "--seed")) {
+			   strcmp(a, "--dtb") && strcmp(a, "--dump-dtb") && strcmp(a, "--seed") &&
+			   strcmp(a, "--display") && strcmp(a, "--screenshot")) {
 			int r = exec_parse_option(argc, argv, &i, &o->exec);
 
 			if (r < 0) {
@@ -214,6 +222,19 @@ int system_cmd(int argc, char **argv)
 			o->dtb = val;
 		} else if (!strcmp(a, "--dump-dtb")) {
 			o->dump_dtb = val;
+		} else if (!strcmp(a, "--display")) {
+			if (!strcmp(val, "sdl")) {
+				o->display = DISPLAY_SDL;
+			} else if (!strcmp(val, "none")) {
+				o->display = DISPLAY_NONE;
+			} else if (!strcmp(val, "off")) {
+				o->display = DISPLAY_OFF;
+			} else {
+				status = bad("unknown --display '%s' (sdl, none or off)", val);
+				goto out;
+			}
+		} else if (!strcmp(a, "--screenshot")) {
+			o->screenshot = val;
 		} else if (!strcmp(a, "--drive")) {
 			struct machine_drive *d = &o->drives[o->ndrives];
 

@@ -71,6 +71,8 @@ void machine_request_stop(struct machine *m, enum machine_state state, int statu
 	}
 	pthread_cond_broadcast(&m->state_cond);
 	pthread_mutex_unlock(&m->state_lock);
+	if (m->display)
+		display_wakeup(m->display); /* the window's loop sees the stop */
 	/* every hart leaves guest code and wfi */
 	for (unsigned i = 0; i < m->nharts; i++) {
 		if (m->harts[i].cpu)
@@ -100,6 +102,70 @@ void machine_hart_wakeup(struct cpu *cpu)
 static int machine_state(struct machine *m)
 {
 	return __atomic_load_n(&m->state, __ATOMIC_ACQUIRE);
+}
+
+/* ------------------------------------------------------------- display */
+
+static bool machine_stopped(void *opaque)
+{
+	return machine_state(opaque) != MACHINE_RUNNING;
+}
+
+/* The window was closed (the frontend's thread): ask the guest, then insist. */
+static void machine_display_close(void *opaque, bool force)
+{
+	struct machine *m = opaque;
+
+	if (force) {
+		machine_request_stop(m, MACHINE_QUIT, 0);
+		return;
+	}
+	/* the power button: a guest that handles it powers off cleanly */
+	display_key(m->display, KEY_POWER, true);
+	display_key(m->display, KEY_POWER, false);
+}
+
+int machine_display_open(struct machine *m)
+{
+	const struct machine_opts *o = m->opts;
+	struct display_config cfg = {
+	    .kind = o->display,
+	    .title = m->mc->name,
+	    .close_request = machine_display_close,
+	    .close_opaque = m,
+	};
+	char err[256];
+
+	/* no window for --dump-dtb; without a display server the default is no display */
+	if (o->dump_dtb && cfg.kind != DISPLAY_OFF)
+		cfg.kind = DISPLAY_NONE;
+	if (cfg.kind == DISPLAY_DEFAULT && !display_server_available())
+		cfg.kind = o->screenshot ? DISPLAY_NONE : DISPLAY_OFF;
+	if (cfg.kind == DISPLAY_OFF) {
+		if (o->screenshot)
+			return machine_error(m, "--screenshot needs a display (not --display off)");
+		return 0;
+	}
+	m->display = display_open(&cfg, err, sizeof(err));
+	if (!m->display)
+		return machine_error(m, "%s", err);
+	if (display_attach_loop(m->display, m->loop) < 0)
+		return machine_error(m, "out of memory");
+	return 0;
+}
+
+/* --screenshot: the last picture, when the machine stops. 0 or -1 (reported). */
+static int machine_screenshot(struct machine *m)
+{
+	char err[512];
+
+	if (!m->opts->screenshot || !m->display)
+		return 0;
+	if (display_screenshot(m->display, m->opts->screenshot, err, sizeof(err)) < 0) {
+		fprintf(stderr, "morph: --screenshot %s\n", err);
+		return -1;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------ hart threads */
@@ -408,6 +474,9 @@ int machine_run(struct machine *m)
 			join_harts(m);
 			return 1;
 		}
+		/* the window's event loop runs on this (the main) thread until the machine stops */
+		if (m->display && display_has_window(m->display))
+			display_run(m->display, machine_stopped, m);
 		pthread_mutex_lock(&m->state_lock);
 		while (m->state == MACHINE_RUNNING)
 			pthread_cond_wait(&m->state_cond, &m->state_lock);
@@ -419,6 +488,8 @@ int machine_run(struct machine *m)
 				return 1;
 			continue;
 		}
+		if (machine_screenshot(m) < 0 && m->exit_status == 0)
+			return 1;
 		return m->exit_status;
 	}
 }
@@ -451,6 +522,11 @@ int machine_free(struct machine *m)
 	}
 	netdev_close(m->net);
 	entropy_close(m->entropy);
+	if (m->display) {
+		/* after bus_free(): the devices drawing on it and feeding from it are gone */
+		display_detach_loop(m->display);
+		display_close(m->display);
+	}
 	machine_console_close(m);
 	/* the harts' own I/O loop timers (Sstc) go with them, before the loop */
 	if (m->harts) {
