@@ -811,7 +811,7 @@ def write_report(s, args, results, cg, path):
     table, gm = summary_table(results, cols, "wall")
     lines += table
     lines.append(
-        "Targets (issue 2), on wall-clock medians: geomean qemu/morph >= 1.5: %s; "
+        "Targets (issue 3, the JIT), on wall-clock medians: geomean qemu/morph >= 1.5: %s; "
         "morph/native <= 3: %s; interp/morph >= 5: %s.\n"
         % tuple(
             "n/a" if gm[k] is None else ("**met**" if ok(gm[k]) else "**not met**")
