@@ -11,6 +11,7 @@
 #include "frontends/mips/mips-sys.h"
 
 extern const struct linux_abi mips_o32_le_linux_abi, mips_o32_be_linux_abi; /* linux-abi.c */
+extern const struct gdb_arch mips_gdb_arch; /* gdb.c */
 
 #define G(n) {"r" #n, offsetof(struct mips_cpu, gpr[n]), IR_I64}
 #define F(n) {"f" #n, offsetof(struct mips_cpu, fpr[n]), IR_I64}
@@ -97,6 +98,7 @@ static void mips_dump_state(struct cpu *c, FILE *f)
 		.exec_interrupt = mips_exec_interrupt,                                  \
 		.cpu_has_work = mips_cpu_has_work,                                      \
 		.linux_abi = abi,                                                       \
+		.gdb = &mips_gdb_arch,                                                  \
 	}
 
 const struct morph_arch mipsel_arch = MIPS_ARCH("mipsel", false, mips_disas_le, &mips_o32_le_linux_abi);

@@ -65,6 +65,15 @@ struct gdb_arch {
 	 * effects (no A/D updates, no TLB fill, no fault). False if unmapped.
 	 */
 	bool (*virt_to_phys)(struct cpu *cpu, uint64_t va, uint64_t *pa);
+
+	/**
+	 * debug_stop() - optional: @cpu stopped for the debugger inside a
+	 * translation block (a watchpoint hit before its access), with the pc
+	 * of the instruction as translation recorded it. The frontend makes
+	 * the pc one the hart can resume at (MIPS: a delay slot restarts at
+	 * its branch). Called on @cpu's thread before GDB is told.
+	 */
+	void (*debug_stop)(struct cpu *cpu);
 };
 
 /* ---- Runners ---- */

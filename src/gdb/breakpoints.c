@@ -33,6 +33,26 @@
 
 unsigned gdb_nwatch;
 
+/*
+ * GDB sends addresses as wide as the target's (remote.c masks them to the
+ * architecture's address size), while a 32-bit guest may hold its addresses
+ * sign-extended in 64 bits (MIPS32: a kseg0 pc is 0xffffffff80001000).
+ * Breakpoints and watchpoints compare addresses modulo the guest's width,
+ * set from the first hart when GDB inserts something (server, lock held).
+ */
+static uint64_t addr_mask = ~(uint64_t)0;
+
+static uint64_t gdb_addr(uint64_t a)
+{
+	return a & addr_mask;
+}
+
+static void set_addr_mask(void)
+{
+	if (gdb.nharts && gdb.harts[0]->cpu->arch->addr_bits == 32)
+		addr_mask = 0xffffffffu;
+}
+
 /* ---- the sets GDB edits ---- */
 
 static bool is_watch(int type)
@@ -46,6 +66,8 @@ int gdb_bp_insert(int type, uint64_t addr, uint64_t len)
 	unsigned *n = is_watch(type) ? &gdb.nwp_pending : &gdb.nbp_pending;
 	unsigned max = is_watch(type) ? GDB_MAX_WPS : GDB_MAX_BPS;
 
+	set_addr_mask();
+	addr = gdb_addr(addr);
 	if (type < GDB_Z_SW || type > GDB_Z_ACCESS || (is_watch(type) && !len) ||
 	    addr + len < addr)
 		return -1;
@@ -65,6 +87,7 @@ int gdb_bp_remove(int type, uint64_t addr, uint64_t len)
 	struct gdb_bp *set = is_watch(type) ? gdb.wp_pending : gdb.bp_pending;
 	unsigned *n = is_watch(type) ? &gdb.nwp_pending : &gdb.nbp_pending;
 
+	addr = gdb_addr(addr);
 	if (!is_watch(type))
 		len = 0;
 	for (unsigned i = 0; i < *n; i++) {
@@ -156,6 +179,7 @@ static int bp_type_at(uint64_t pc)
 {
 	int type = -1;
 
+	pc = gdb_addr(pc);
 	for (unsigned i = 0; i < gdb.nbp_active; i++)
 		if (gdb.bp_active[i].addr == pc && (type < 0 || gdb.bp_active[i].type == GDB_Z_SW))
 			type = gdb.bp_active[i].type;
@@ -288,6 +312,7 @@ void helper_gdb_watch(struct cpu *cpu, uint64_t addr, uint32_t info)
 
 bool gdb_watch_page(uint64_t vpage)
 {
+	vpage = gdb_addr(vpage);
 	for (unsigned i = 0; i < gdb_nwatch; i++) {
 		const struct gdb_bp *w = &gdb.wp_active[i];
 		if (w->addr < vpage + TLB_PAGE_SIZE && w->addr + w->len > vpage)
@@ -298,6 +323,7 @@ bool gdb_watch_page(uint64_t vpage)
 
 void gdb_watch_access(struct cpu *cpu, uint64_t vaddr, unsigned size, unsigned kind)
 {
+	vaddr = gdb_addr(vaddr);
 	for (unsigned i = 0; i < gdb_nwatch; i++) {
 		const struct gdb_bp *w = &gdb.wp_active[i];
 		enum gdb_stop_kind stop;

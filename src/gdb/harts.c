@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "morph/exec.h"
+#include "morph/frontend.h"
 #include "src/gdb/gdb-exec.h"
 #include "src/gdb/gdb-internal.h"
 
@@ -171,6 +172,8 @@ bool gdb_cpu_leave(struct cpu *cpu, int *ret)
 		*ret = EXCP_INTERRUPT;
 	} else if (*ret == EXCP_DEBUG) {
 		again = true; /* never seen by the runner: the hart parks and goes on */
+		if (cpu->arch->gdb && cpu->arch->gdb->debug_stop)
+			cpu->arch->gdb->debug_stop(cpu);
 		if (h->watch_kind) {
 			/*
 			 * Before the access: GDB's RISC-V and MIPS watchpoints are
