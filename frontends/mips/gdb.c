@@ -313,6 +313,7 @@ static void mips_gdb_debug_stop(struct cpu *c)
 const struct gdb_arch mips_gdb_arch = {
 	.target_xml = mips_gdb_target_xml,
 	.g_regs = MIPS_GDB_NREGS,
+	.pc_regnum = MIPS_GDB_PC,
 	.read_reg = mips_gdb_read_reg,
 	.write_reg = mips_gdb_write_reg,
 	.virt_to_phys = mips_gdb_virt_to_phys,

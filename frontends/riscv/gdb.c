@@ -280,6 +280,7 @@ static bool rv_gdb_virt_to_phys(struct cpu *c, uint64_t va, uint64_t *pa)
 const struct gdb_arch rv_gdb_arch = {
 	.target_xml = rv_gdb_target_xml,
 	.g_regs = 33,
+	.pc_regnum = 32,
 	.read_reg = rv_gdb_read_reg,
 	.write_reg = rv_gdb_write_reg,
 	.virt_to_phys = rv_gdb_virt_to_phys,

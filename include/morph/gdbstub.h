@@ -45,6 +45,9 @@ struct gdb_arch {
 	/** Registers in a 'g' packet: numbers 0 .. g_regs - 1 (the rest by 'p'). */
 	unsigned g_regs;
 
+	/** The number of the pc (for the 'c ADDR' / 's ADDR' forms of resuming). */
+	unsigned pc_regnum;
+
 	/**
 	 * read_reg() - register @n of @cpu into @buf (at least 16 bytes).
 	 * Returns its size in bytes, 0 if @cpu has no register @n.

@@ -315,10 +315,13 @@ static enum gdb_cmd_result legacy_resume(const char *s, bool step, bool with_sig
 			strcpy(reply, "E01");
 			return GDB_CMD_REPLIED;
 		}
-		/* The pc is register g_regs - 1 on the ISAs we have (x0..x31, pc). */
-		unsigned len = ga->read_reg(h->cpu, ga->g_regs - 1, b);
-		memcpy(b, &v, len); /* little-endian host and guest */
-		ga->write_reg(h->cpu, ga->g_regs - 1, b, len);
+		/* the new pc in the register's size and the guest's byte order */
+		unsigned len = ga->read_reg(h->cpu, ga->pc_regnum, b);
+		for (unsigned i = 0; i < len; i++) {
+			unsigned sh = 8 * (h->cpu->arch->big_endian ? len - 1 - i : i);
+			b[i] = (uint8_t)(v >> sh);
+		}
+		ga->write_reg(h->cpu, ga->pc_regnum, b, len);
 	}
 	set_all_actions(step ? GDB_ACT_NONE : GDB_ACT_CONT);
 	if (h)
