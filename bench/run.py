@@ -728,14 +728,19 @@ GENERATED = (
 )
 
 # The report also holds the results of other scripts, each between two marker lines:
-# bench/system.py's system-mode results and bench/mips.py's MIPS user-mode results. Each
-# script replaces only its own block (replace_section), and write_report copies both into
-# the report it rewrites.
+# bench/system.py's system-mode results (RISC-V virt, and MIPS Malta with --board malta) and
+# bench/mips.py's MIPS user-mode results. Each script replaces only its own block
+# (replace_section), and write_report copies all of them into the report it rewrites.
 MIPS_BEGIN = "<!-- MIPS user-mode results: written by bench/mips.py, kept by bench/run.py and bench/system.py -->"
 MIPS_END = "<!-- End of the MIPS results -->"
 SYSTEM_BEGIN = "<!-- System-mode results: written by bench/system.py, kept by bench/run.py -->"
 SYSTEM_END = "<!-- End of the system-mode results -->"
-SECTIONS = [(SYSTEM_BEGIN, SYSTEM_END), (MIPS_BEGIN, MIPS_END)]
+MALTA_BEGIN = (
+    "<!-- MIPS Malta system-mode results: written by bench/system.py --board malta, "
+    "kept by bench/run.py, bench/mips.py and bench/system.py -->"
+)
+MALTA_END = "<!-- End of the MIPS Malta system-mode results -->"
+SECTIONS = [(SYSTEM_BEGIN, SYSTEM_END), (MIPS_BEGIN, MIPS_END), (MALTA_BEGIN, MALTA_END)]
 
 
 def read_report(path):

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""System-mode benchmark: `morph system` against qemu-system-riscv64 on the same guest.
+"""System-mode benchmark: `morph system` against qemu-system-riscv64 on the same guest
+(RISC-V virt board, the default), or against qemu-system-mipsel on the MIPS Malta board
+(--board malta: the boot time only).
 
 1. Boot time. The firmware, kernel and initramfs of scripts/fetch-guest-system.sh boot to the
    initramfs' marker line (MORPH-BOOT-OK) and power off (morph_test=poweroff), under morph
@@ -15,10 +17,14 @@
    the same code gives the reference output. system/user is what running under a kernel
    costs: the softMMU (TLB lookups, page walks), timer interrupts, the guest's scheduler.
 
-The results go into docs/performance.md between the markers of bench/run.py (SYSTEM_BEGIN,
-SYSTEM_END): this script replaces only that block, run.py keeps it.
+Malta: the kernel and initramfs of scripts/fetch-guest-malta.sh (no firmware: both emulators
+load the kernel ELF themselves), booted as in 1.
 
-usage: bench/system.py [--quick] [--runs N] [--boots N] [--reps N] [--kernels a,b] ...
+The results go into docs/performance.md between the markers of bench/run.py (SYSTEM_BEGIN,
+SYSTEM_END; for Malta MALTA_BEGIN, MALTA_END): this script replaces only the block of its
+board; run.py, mips.py and the other board's run keep it.
+
+usage: bench/system.py [--board virt|malta] [--quick] [--runs N] [--boots N] [--reps N] ...
 See --help. Python 3 standard library; cpio and gzip for the initramfs.
 """
 
@@ -50,6 +56,41 @@ TITLES = {
     "morph-system": "morph system",
     "qemu-user": "qemu-riscv64",
     "qemu-system": "qemu-system",
+}
+
+
+# What --board selects: the machine, its QEMU and its guest files (in guest.env), the RAM,
+# QEMU's console and display options, whether the in-guest kernels (part 2) run, and the
+# report's block.
+BOARDS = {
+    "virt": dict(
+        qemu="qemu-system-riscv64",
+        guest="guest-riscv64",
+        fetch="scripts/fetch-guest-system.sh",
+        files=("KERNEL", "FIRMWARE", "INITRD"),
+        memory="512M",
+        smp=True,
+        kernels=True,
+        qemu_opts=["-display", "none", "-serial", "stdio", "-monitor", "none", "-nic", "none"],
+        heading="System mode results",
+        markers=(ub.SYSTEM_BEGIN, ub.SYSTEM_END),
+        keepers="`bench/run.py` keeps",
+        issue=4,
+    ),
+    "malta": dict(
+        qemu="qemu-system-mipsel",
+        guest="guest-mipsel-malta",
+        fetch="scripts/fetch-guest-malta.sh",
+        files=("KERNEL", "INITRD"),
+        memory="256M",
+        smp=False,
+        kernels=False,
+        qemu_opts=["-nographic", "-no-reboot", "-monitor", "none"],
+        heading="System mode results: MIPS Malta",
+        markers=(ub.MALTA_BEGIN, ub.MALTA_END),
+        keepers="`bench/run.py`, `bench/mips.py` and `bench/system.py` on the RISC-V board keep",
+        issue=7,
+    ),
 }
 
 
@@ -104,20 +145,22 @@ def run_console(argv, marker, timeout):
 
 
 def machine_cmd(s, runner, initrd, append):
-    """argv of one boot on RUNNER ("morph" or "qemu"): the same firmware, kernel, initramfs,
-    command line, RAM and harts; no network, no display."""
-    g = s.guest
+    """argv of one boot on RUNNER ("morph" or "qemu"): the same board, firmware (if the board
+    has one), kernel, initramfs, command line, RAM and harts; no display."""
+    g, b = s.guest, s.board
+    bios = g["FIRMWARE"] if "FIRMWARE" in b["files"] else None
+    smp = str(s.smp) if b["smp"] else None
     if runner == "morph":
         argv = [s.morph, "system"]
-        opts = {"-M": "virt", "--bios": g["FIRMWARE"], "--kernel": g["KERNEL"]}
+        opts = {"-M": s.board_name, "--bios": bios, "--kernel": g["KERNEL"]}
         opts.update({"--initrd": initrd, "--append": append, "-m": s.memory})
-        opts.update({"--smp": str(s.smp), "--display": "off"})
+        opts.update({"--smp": smp, "--display": "off"})
     else:
         argv = [s.qemu_system]
-        opts = {"-M": "virt", "-m": s.memory, "-smp": str(s.smp), "-bios": g["FIRMWARE"]}
+        opts = {"-M": s.board_name, "-m": s.memory, "-smp": smp, "-bios": bios}
         opts.update({"-kernel": g["KERNEL"], "-initrd": initrd, "-append": append})
-        opts.update({"-display": "none", "-serial": "stdio", "-monitor": "none", "-nic": "none"})
-    return argv + [x for kv in opts.items() for x in kv]
+    argv += [x for k, v in opts.items() if v is not None for x in (k, v)]
+    return argv + (b["qemu_opts"] if runner == "qemu" else [])
 
 
 def guest_uptime(text, what):
@@ -401,17 +444,34 @@ def ratio(a, b):
     return a / b if a and b else None
 
 
-def boot_report(s, samples, failed):
-    lines = ["### Boot to the marker and power off\n"]
-    lines.append(
+def boot_guest_text(s):
+    """The first sentences of the boot part: what boots, and when /init prints the marker."""
+    kver = s.guest.get("KVER", "?")
+    if s.board_name == "malta":
+        return (
+            "Kernel and initramfs of `scripts/fetch-guest-malta.sh` with "
+            "`morph_test=poweroff`, no firmware (each emulator loads the kernel ELF and "
+            "starts it as the board's boot monitor would): Linux %s, %s RAM, one CPU. "
+            "*To marker*: from starting the emulator until `MORPH-BOOT-OK` (printed by /init "
+            "after mounting /proc, /sys and /dev; this initramfs has no modules) arrives on "
+            "its console pipe" % (kver, s.memory)
+        )
+    return (
         "Firmware, kernel and the tests' initramfs with `morph_test=poweroff`: OpenSBI "
         "%s (fw_dynamic), Linux %s, %s RAM, %d hart(s). *To marker*: from starting the "
         "emulator until `MORPH-BOOT-OK` (printed by /init after loading the virtio and ext4 "
-        "modules) arrives on its console pipe; *to exit*: until the emulator has exited "
+        "modules) arrives on its console pipe" % (s.opensbi or "?", kver, s.memory, s.smp)
+    )
+
+
+def boot_report(s, samples, failed):
+    lines = ["### Boot to the marker and power off\n"]
+    lines.append(
+        "%s; *to exit*: until the emulator has exited "
         "after the guest's `poweroff -f`; *CPU*: user + system seconds of the emulator "
         "process; *guest clock*: the kernel's printk time stamp of `reboot: Power down` "
         "(time since the kernel started, by the guest's timer). Seconds; median (min-max) "
-        "over the rounds.\n" % (s.opensbi or "?", s.guest.get("KVER", "?"), s.memory, s.smp)
+        "over the rounds.\n" % boot_guest_text(s)
     )
     lines.append(
         "| emulator | to marker | to exit | CPU | guest clock | runs |\n"
@@ -427,7 +487,7 @@ def boot_report(s, samples, failed):
     meds = {}
     for r in s.machines:
         sm = samples.get(r) or []
-        title = "morph system" if r == "morph" else "qemu-system-riscv64"
+        title = "morph system" if r == "morph" else s.board["qemu"]
         if r in failed and not sm:
             lines.append("| %s | fail: %s | | | | |" % (title, failed[r]))
             continue
@@ -450,8 +510,8 @@ def boot_report(s, samples, failed):
         rm, rw = q["to_marker"] / m["to_marker"], q["wall"] / m["wall"]
         lines.append(
             "qemu/morph on the medians: **%.2f** to the marker, **%.2f** to exit. Target "
-            "(issue 4): morph's boot time no more than QEMU's: **%s**.\n"
-            % (rm, rw, "met" if rm >= 1 and rw >= 1 else "not met")
+            "(issue %d): morph's boot time no more than QEMU's: **%s**.\n"
+            % (rm, rw, s.board["issue"], "met" if rm >= 1 and rw >= 1 else "not met")
         )
     lines.append("<details><summary>commands</summary>\n\n```")
     for r in s.machines:
@@ -565,13 +625,16 @@ def kernel_report(s, args, cells, runners):
 
 
 def report(s, args, boot, kernels):
-    lines = [ub.SYSTEM_BEGIN, "", "## System mode results\n"]
+    begin, end = s.board["markers"]
+    lines = [begin, "", "## %s\n" % s.board["heading"]]
     lines.append(
-        "Run: `%s`. Written by `bench/system.py`; `bench/run.py` keeps this part when it "
-        "rewrites the file.\n" % " ".join(["bench/system.py"] + sys.argv[1:])
+        "Run: `%s`. Written by `bench/system.py`; %s this part when they "
+        "rewrite the file.\n" % (" ".join(["bench/system.py"] + sys.argv[1:]), s.board["keepers"])
     )
     s.qemu = s.qemu_system
     info = [(k, v) for k, v in ub.host_info(s) if k not in ("hyperfine", "qemu")]
+    if not s.board["kernels"]:
+        info = [(k, v) for k, v in info if not k.startswith("gcc")]
     info.insert(
         5,
         (
@@ -579,9 +642,14 @@ def report(s, args, boot, kernels):
             (ub.run_text([s.qemu_system, "--version"]).splitlines() or ["not found"])[0],
         ),
     )
-    info.insert(
-        6, ("qemu-user", (ub.run_text([s.qemu_user, "--version"]).splitlines() or ["not found"])[0])
-    )
+    if s.board["kernels"]:
+        info.insert(
+            6,
+            (
+                "qemu-user",
+                (ub.run_text([s.qemu_user, "--version"]).splitlines() or ["not found"])[0],
+            ),
+        )
     lines.append("| | |\n|---|---|")
     for k, v in info:
         lines.append("| %s | %s |" % (k, v.replace("|", "\\|")))
@@ -590,15 +658,15 @@ def report(s, args, boot, kernels):
         lines += boot_report(s, *boot)
     if kernels:
         lines += kernel_report(s, args, *kernels)
-    lines.append(ub.SYSTEM_END)
+    lines.append(end)
     return "\n".join(lines) + "\n"
 
 
-def write_section(path, block):
-    """Replace the system-mode block of PATH (or append it), and the text above run.py's
-    generated part with bench/performance-header.md as it is now."""
-    ub.replace_section(path, block, ub.SYSTEM_BEGIN, ub.SYSTEM_END)
-    ub.log("wrote the system-mode results into " + path)
+def write_section(s, path, block):
+    """Replace the board's system-mode block of PATH (or append it), and the text above
+    run.py's generated part with bench/performance-header.md as it is now."""
+    ub.replace_section(path, block, *s.board["markers"])
+    ub.log("wrote the %s block into %s" % (s.board["heading"], path))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -607,8 +675,15 @@ def write_section(path, block):
 def parse_args():
     p = argparse.ArgumentParser(
         description="Benchmark morph system against qemu-system-riscv64: boot time, and "
-        "CPU-bound kernels inside the guest against user mode. Writes the system-mode "
+        "CPU-bound kernels inside the guest against user mode; or, with --board malta, the "
+        "boot time against qemu-system-mipsel -M malta. Writes the board's system-mode "
         "part of docs/performance.md."
+    )
+    p.add_argument(
+        "--board",
+        choices=sorted(BOARDS),
+        default="virt",
+        help="virt: RISC-V, boot time and in-guest kernels (default); malta: MIPS, boot time",
     )
     p.add_argument(
         "--quick",
@@ -630,9 +705,8 @@ def parse_args():
     )
     p.add_argument(
         "--kernels",
-        default=",".join(KERNELS),
         help="kernels of bench/kernels to run in the guest (default %s; '' for "
-        "none)" % ",".join(KERNELS),
+        "none; none on malta)" % ",".join(KERNELS),
     )
     p.add_argument("--no-boot", action="store_true", help="skip the boot-time part")
     p.add_argument("--machines", default="morph,qemu", help="comma-separated subset of morph,qemu")
@@ -642,8 +716,8 @@ def parse_args():
         default=300,
         help="seconds per boot or user-mode run (benchmark boots: 4x; default 300)",
     )
-    p.add_argument("-m", "--memory", default="512M", help="guest RAM (default 512M)")
-    p.add_argument("--smp", type=int, default=1, help="harts (default 1)")
+    p.add_argument("-m", "--memory", help="guest RAM (default virt 512M, malta 256M)")
+    p.add_argument("--smp", type=int, default=1, help="harts (default 1; virt only)")
     p.add_argument("--morph", help="morph binary (default: build it in --build-dir)")
     p.add_argument(
         "--build-dir",
@@ -652,12 +726,15 @@ def parse_args():
     )
     p.add_argument("--no-build", action="store_true", help="use the morph already in --build-dir")
     p.add_argument("--rev", help="measure this commit (a clean export, as bench/run.py)")
-    p.add_argument("--qemu-system", default=shutil.which("qemu-system-riscv64"))
+    p.add_argument(
+        "--qemu-system", help="default qemu-system-riscv64 (malta: qemu-system-mipsel) on the PATH"
+    )
     p.add_argument("--qemu-user", default=shutil.which("qemu-riscv64"))
     p.add_argument(
         "--guest",
-        default=os.path.join(ub.CACHE, "guest-riscv64"),
-        help="the guest files of scripts/fetch-guest-system.sh (guest.env)",
+        help="the guest files (guest.env) of scripts/fetch-guest-system.sh (default "
+        "CACHE/guest-riscv64) or, for malta, of scripts/fetch-guest-malta.sh "
+        "(CACHE/guest-mipsel-malta)",
     )
     p.add_argument(
         "--work",
@@ -673,7 +750,15 @@ def parse_args():
     args = p.parse_args()
     if args.quick:
         args.runs, args.boots, args.reps = 2, 1, 1
+    board = BOARDS[args.board]
+    args.memory = args.memory or board["memory"]
+    args.guest = args.guest or os.path.join(ub.CACHE, board["guest"])
+    args.qemu_system = args.qemu_system or shutil.which(board["qemu"])
+    if args.kernels is None:
+        args.kernels = ",".join(KERNELS) if board["kernels"] else ""
     args.kernels = [k.strip() for k in args.kernels.split(",") if k.strip()]
+    if args.kernels and not board["kernels"]:
+        p.error("--board %s has no in-guest kernels" % args.board)
     known = {w["name"]: w for w in ub.WORKLOADS if w["kind"] == "kernel"}
     for k in args.kernels:
         if k not in known:
@@ -686,7 +771,7 @@ def parse_args():
     return args
 
 
-def read_guest(d):
+def read_guest(d, need):
     env = {}
     try:
         with open(os.path.join(d, "guest.env")) as f:
@@ -695,7 +780,6 @@ def read_guest(d):
                 env[k] = v
     except OSError:
         return None
-    need = ("KERNEL", "FIRMWARE", "INITRD")
     return env if all(os.path.exists(env.get(k, "")) for k in need) else None
 
 
@@ -705,15 +789,16 @@ def main():
     s.load0 = ub.load()
     s.work = os.path.abspath(args.work)
     os.makedirs(s.work, exist_ok=True)
-    s.guest = read_guest(args.guest)
+    s.board_name, s.board = args.board, BOARDS[args.board]
+    s.guest = read_guest(args.guest, s.board["files"])
     if not s.guest:
-        ub.log("no guest in %s: run scripts/fetch-guest-system.sh" % args.guest)
+        ub.log("no guest in %s: run %s" % (args.guest, s.board["fetch"]))
         return 1
     s.memory, s.smp, s.sizes, s.opensbi = args.memory, args.smp, args.sizes, None
     s.qemu_system, s.qemu_user = args.qemu_system, args.qemu_user
     s.machines = list(args.machines)
-    if "qemu" in s.machines and not (s.qemu_system and s.qemu_user):
-        ub.log("qemu-system-riscv64 or qemu-riscv64 not found: QEMU left out")
+    if "qemu" in s.machines and not (s.qemu_system and (s.qemu_user or not s.board["kernels"])):
+        ub.log("%s or qemu-riscv64 not found: QEMU left out" % s.board["qemu"])
         s.machines.remove("qemu")
     s.morph, s.morph_src = None, "not measured"
     if "morph" in s.machines:
@@ -721,7 +806,9 @@ def main():
         if not s.morph:
             ub.log("no morph binary: " + s.morph_src)
             return 1
-    s.morph_desc = "'morph system' and 'morph run', default backend (the x86-64 JIT)"
+    s.morph_desc = "%s, default backend (the x86-64 JIT)" % (
+        "'morph system' and 'morph run'" if s.board["kernels"] else "'morph system'"
+    )
     ub.log("morph: %s (%s); guest %s" % (s.morph, s.morph_src, args.guest))
 
     t0 = time.time()
@@ -738,7 +825,7 @@ def main():
     if args.no_report:
         print(block)
     else:
-        write_section(args.output, block)
+        write_section(s, args.output, block)
     return 0
 
 

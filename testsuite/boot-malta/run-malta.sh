@@ -57,61 +57,15 @@ else
 	emu=("$morph" system -M malta $interp)
 fi
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/morph-malta.XXXXXX") || exit 1
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	exec 8>&- 2>/dev/null
-	rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-log=$scratch/console.log
-fail() {
-	echo "FAIL: $*"
-	echo "---- console (last 40 lines) ----"
-	tail -n 40 "$log" 2>/dev/null
-	exit 1
-}
+scratch_tag=morph-malta
+# shellcheck source=testsuite/lib/console.sh
+. "$(dirname "$0")/../lib/console.sh"
 
-# boot TESTS: the machine in the background, console in $log, input from a fifo (fd 8)
+# boot TESTS: the machine with the guest's kernel and initramfs, up to the marker line
 boot() {
-	mkfifo "$scratch/in"
-	echo "+ ${emu[*]} --kernel $KERNEL ..." >&2
-	"${emu[@]}" --kernel "$KERNEL" --initrd "$INITRD" \
-		--append "console=ttyS0 quiet morph_test=$1" <"$scratch/in" >"$log" 2>&1 &
-	pid=$!
-	exec 8>"$scratch/in"
-	t_start=$(date +%s.%N)
+	start --kernel "$KERNEL" --initrd "$INITRD" --append "console=ttyS0 quiet morph_test=$1"
 	wait_for "MORPH-BOOT-OK"
 	echo "booted to the marker after $(echo "$(date +%s.%N) - $t_start" | bc) s"
-}
-
-# wait_for PATTERN: until the console shows PATTERN (fixed string); fails on timeout or exit.
-wait_for() {
-	local deadline=$(($(date +%s) + timeout_s))
-	while ! grep -qF -- "$1" "$log" 2>/dev/null; do
-		if ! kill -0 "$pid" 2>/dev/null; then
-			grep -qF -- "$1" "$log" && return 0
-			wait "$pid"
-			fail "the machine exited (status $?) before printing '$1'"
-		fi
-		[ "$(date +%s)" -lt "$deadline" ] || fail "no '$1' after ${timeout_s}s"
-		sleep 0.1
-	done
-}
-
-# finish: wait for the machine to exit (with the timeout); sets $status.
-finish() {
-	local deadline=$(($(date +%s) + timeout_s))
-	while kill -0 "$pid" 2>/dev/null; do
-		[ "$(date +%s)" -lt "$deadline" ] || fail "still running after ${timeout_s}s"
-		sleep 0.1
-	done
-	wait "$pid"
-	status=$?
-	pid=
-	echo "exited with status $status after $(echo "$(date +%s.%N) - $t_start" | bc) s"
 }
 
 case "$test_name" in

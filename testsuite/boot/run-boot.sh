@@ -52,79 +52,24 @@ for f in "$KERNEL" "$FIRMWARE" "$INITRD" "$DISK" "$UBOOT"; do
 	[ -r "$f" ] || { echo "SKIP: $f missing; run scripts/fetch-guest-system.sh"; exit 77; }
 done
 if [ -n "${MORPH_SYSTEM_CMD:-}" ]; then
-	emu=$MORPH_SYSTEM_CMD
+	read -r -a emu <<<"$MORPH_SYSTEM_CMD"
 else
 	[ -n "$morph" ] || morph=$(command -v morph 2>/dev/null || true)
 	if [ -z "$morph" ] || [ ! -x "$morph" ]; then
 		echo "SKIP: morph binary not found (--morph or \$MORPH)"
 		exit 77
 	fi
-	emu="$morph system $interp"
+	emu=("$morph" system)
+	[ -n "$interp" ] && emu+=("$interp")
 fi
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/morph-boot.XXXXXX") || exit 1
-pid=
 server=
-cleanup() {
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+extra_cleanup() {
 	[ -n "$server" ] && kill "$server" 2>/dev/null
-	exec 8>&- 2>/dev/null
-	rm -rf "$scratch"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-log=$scratch/console.log
-fail() {
-	echo "FAIL: $*"
-	echo "---- console (last 40 lines) ----"
-	tail -n 40 "$log" 2>/dev/null
-	exit 1
-}
-
-# start ARGS...: run the machine in the background, console in $log, input from a fifo
-# (fd 8 keeps it open, so the guest never sees end of input unless we close it).
-start() {
-	mkfifo "$scratch/in"
-	echo "+ $emu $*" >&2
-	# shellcheck disable=SC2086 # $emu is a word list on purpose
-	$emu "$@" <"$scratch/in" >"$log" 2>&1 &
-	pid=$!
-	exec 8>"$scratch/in"
-	t_start=$(date +%s.%N)
-}
-
-# wait_for PATTERN: until the console shows PATTERN (fixed string); fails on timeout or exit.
-wait_for() {
-	local deadline=$(($(date +%s) + timeout_s))
-	while ! grep -qF -- "$1" "$log" 2>/dev/null; do
-		if ! kill -0 "$pid" 2>/dev/null; then
-			grep -qF -- "$1" "$log" && return 0
-			wait "$pid"
-			fail "morph exited (status $?) before printing '$1'"
-		fi
-		[ "$(date +%s)" -lt "$deadline" ] || fail "no '$1' after ${timeout_s}s"
-		sleep 0.1
-	done
-}
-
-# finish: wait for morph to exit (with the timeout); sets $status.
-finish() {
-	local deadline=$(($(date +%s) + timeout_s))
-	while kill -0 "$pid" 2>/dev/null; do
-		[ "$(date +%s)" -lt "$deadline" ] || fail "morph still running after ${timeout_s}s"
-		sleep 0.1
-	done
-	wait "$pid"
-	status=$?
-	pid=
-	t_end=$(date +%s.%N)
-	echo "morph exited with status $status after $(echo "$t_end - $t_start" | bc) s"
-}
-
-# send TEXT: type into the console.
-send() {
-	printf '%s' "$1" >&8
-}
+scratch_tag=morph-boot
+# shellcheck source=testsuite/lib/console.sh
+. "$(dirname "$0")/../lib/console.sh"
 
 boot_linux() { # TESTS [morph options...]
 	local tests=$1

@@ -54,59 +54,14 @@ for p in python3 /usr/bin/python3; do
 done
 [ -n "$py" ] || skip "python3-png missing (scripts/setup.sh installs it)"
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/morph-display.XXXXXX") || exit 1
-pid=
 xpid=
-cleanup() {
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+extra_cleanup() {
 	[ -n "$xpid" ] && kill "$xpid" 2>/dev/null
-	exec 8>&- 2>/dev/null
-	rm -rf "$scratch"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-log=$scratch/console.log
-fail() {
-	echo "FAIL: $*"
-	echo "---- console (last 30 lines) ----"
-	tail -n 30 "$log" 2>/dev/null
-	exit 1
-}
-
-# start ARGS...: morph in the background, console in $log, input from a fifo kept open on fd 8
-start() {
-	mkfifo "$scratch/in"
-	echo "+ $morph system $*" >&2
-	"$morph" system "$@" <"$scratch/in" >"$log" 2>&1 &
-	pid=$!
-	exec 8>"$scratch/in"
-	t_start=$(date +%s.%N)
-}
-
-wait_for() { # PATTERN: until the console shows it
-	local deadline=$(($(date +%s) + timeout_s))
-	while ! grep -qF -- "$1" "$log" 2>/dev/null; do
-		if ! kill -0 "$pid" 2>/dev/null; then
-			grep -qF -- "$1" "$log" && return 0
-			wait "$pid"
-			fail "morph exited (status $?) before printing '$1'"
-		fi
-		[ "$(date +%s)" -lt "$deadline" ] || fail "no '$1' after ${timeout_s}s"
-		sleep 0.2
-	done
-}
-
-finish() { # wait for morph to exit; sets $status
-	local deadline=$(($(date +%s) + timeout_s))
-	while kill -0 "$pid" 2>/dev/null; do
-		[ "$(date +%s)" -lt "$deadline" ] || fail "morph still running after ${timeout_s}s"
-		sleep 0.2
-	done
-	wait "$pid"
-	status=$?
-	pid=
-	echo "morph exited with status $status after $(echo "$(date +%s.%N) - $t_start" | bc) s"
-}
+emu=("$morph" system)
+scratch_tag=morph-display
+# shellcheck source=testsuite/lib/console.sh
+. "$(dirname "$0")/../lib/console.sh"
 
 case "$test_name" in
 fb-screenshot)
