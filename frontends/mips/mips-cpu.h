@@ -39,8 +39,11 @@
 #define MIPS_FCSR_FS (1u << 24)	    /* flush denormals (not implemented: reads back) */
 #define MIPS_FCSR_WMASK 0xff83ffffu /* writable bits (NAN2008/ABS2008 and 22:20 read as 0) */
 
-/* FIR of a 24Kf-class FPU: F64, L, W, D, S, 3D=0, PS=0, ProcessorID 0x93 (FPU of the 24Kf) */
-#define MIPS_FIR_24KF 0x00f30000u
+/*
+ * FIR of the 24Kf's FPU: F64 (22: FR=1 is available), L, W, D, S (21, 20,
+ * 17, 16), no 3D, PS, Has2008 or FREP; ProcessorID 0x93, revision 0.
+ */
+#define MIPS_FIR_24KF 0x00739300u
 
 /* Exceptions beyond the core's (user mode: see the ABI's fault hook) */
 #define MIPS_EXCP_OVERFLOW (EXCP_ARCH_BASE + 1) /* add/sub/addi overflow: SIGFPE FPE_INTOVF */
@@ -97,5 +100,17 @@ struct mips_cpu {
 
 /** mips_fcsr_write() - FCSR = @v with its read-only bits kept (fpu-helpers.c). */
 void mips_fcsr_write(struct mips_cpu *cpu, uint32_t v);
+
+struct elf_file;
+
+/* ---- User mode (fp-mode.c): the process's FP mode, Linux's FR thread state */
+
+/** mips_user_set_fr() - run with Status.FR = @fr (32 64-bit FPRs) from the next TB on. */
+void mips_user_set_fr(struct mips_cpu *cpu, bool fr);
+/** mips_o32_check_elf() - struct linux_abi.check_elf: FR from the FP ABIs of the ELFs. */
+int mips_o32_check_elf(struct cpu *c, const struct elf_file *prog,
+		       const struct elf_file *interp);
+/** mips_o32_prctl() - struct linux_abi.prctl: PR_SET_FP_MODE, PR_GET_FP_MODE. */
+int64_t mips_o32_prctl(struct cpu *c, const uint64_t *args);
 
 #endif

@@ -26,6 +26,8 @@
 
 #include "morph/cpu.h"
 
+struct elf_file;
+
 /*
  * Every system call the core knows, by its kernel name. A guest's numbering
  * maps its syscall numbers onto these (struct linux_abi.sysnums). Calls that
@@ -223,6 +225,23 @@ struct linux_abi {
 	 * (e.g. RISC-V a0 = 0: no rtld_fini).
 	 */
 	void (*start_process)(struct cpu *cpu, uint64_t entry, uint64_t sp);
+
+	/**
+	 * check_elf() - optional: the arch's checks of the program @prog and its
+	 * interpreter @interp (NULL if none), both loaded, before start_process(),
+	 * as Linux's arch_elf_pt_proc()/arch_check_elf(); may set per-process
+	 * state in @cpu (MIPS: the FP mode from .MIPS.abiflags). Their files are
+	 * still open (@prog->fd). Returns 0 or a negative errno (exec fails).
+	 */
+	int (*check_elf)(struct cpu *cpu, const struct elf_file *prog,
+			 const struct elf_file *interp);
+
+	/**
+	 * prctl() - optional: arch-specific prctl options (MIPS PR_SET_FP_MODE).
+	 * @args are the five arguments; returns the result, a negative host errno,
+	 * or -ENOSYS for an option it does not handle (the core's then apply).
+	 */
+	int64_t (*prctl)(struct cpu *cpu, const uint64_t *args);
 
 	/**
 	 * clone_child() - turn @cpu (a copy of the parent, pc already past the

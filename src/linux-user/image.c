@@ -288,8 +288,13 @@ int lx_load_program(struct cpu *cpu, struct elf_file *ef, const struct lx_image_
 			lx_error("%s: interpreter %s: %s", args->path, ipath, err);
 			return 126;
 		}
-		elf_close(&ief);
 	}
+	/* the arch's word on the pair (Linux's arch_check_elf: -ELIBBAD ...) */
+	r = lx.abi->check_elf ? lx.abi->check_elf(cpu, ef, have_interp ? &ief : NULL) : 0;
+	if (have_interp)
+		elf_close(&ief);
+	if (r < 0)
+		return load_error(args->path, r, strerror(-r));
 
 	/* rt_sigreturn trampoline: a page of our own, like the kernel's vDSO */
 	tramp = gs_find_free(&lx.gs, 0, GS_PAGE_SIZE);

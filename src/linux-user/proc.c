@@ -1161,8 +1161,11 @@ LX_SYSCALL(prctl)
 {
 	int opt = (int)a[0];
 	char name[16];
+	int64_t r;
 	int v;
 
+	if (lx.abi->prctl && (r = lx.abi->prctl(t->cpu, a)) != -ENOSYS)
+		return r;
 	switch (opt) {
 	case PR_SET_NAME:
 		if (lx_copy_from_guest(name, a[1], sizeof(name)) < 0)

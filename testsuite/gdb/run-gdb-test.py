@@ -262,8 +262,9 @@ def mips_session(kind, morph, elf, extra):
         r"^\$6 = 4$", r"^\$7 = 34$",
         r"^\$8 = 16$", r"^\$9 = 36$",
         r"^\$10 = 0x12345678$",
-        r"^\$11 = 0x20000011$",                     # user mode: CU1, KSU = user, IE
-        r"^\$12 = 0x0$", r"^\$13 = 0xf30000$", r"^\$14 = 1$",
+        # user mode: CU1, KSU = user, IE; FR: an FPXX program on the 24Kf (F64), as Linux
+        r"^\$11 = 0x24000011$",
+        r"^\$12 = 0x0$", r"^\$13 = 0x739300$", r"^\$14 = 1$",
         r"Cannot access memory at address 0x0",
         r"^\* 1\s+Thread 1",
         r"Hardware watchpoint 4: counter",
@@ -425,7 +426,7 @@ def mips_rsp_tests(morph, prog, extra):
     check(re.fullmatch(r"[0-9a-f]{%d}" % (72 * 8), regs), "g reply %r" % regs[:80])
     check(regs[37 * 8:38 * 8] == word(entry), "pc in g %r, entry 0x%x" % (regs[296:304], entry))
     check(g.cmd("p25") == word(entry), "p25 (pc) is not the entry 0x%x" % entry)
-    check(g.cmd("p47") == word(0xf30000), "fir")
+    check(g.cmd("p47") == word(0x739300), "fir")
     check(g.cmd("p48") == "E01", "a register beyond fir")
     # P: a GPR and an FP register in the guest's byte order (v0 goes back: it is
     # the rtld_fini that __start passes on)
