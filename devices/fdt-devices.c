@@ -69,25 +69,18 @@ static int fdt_irqs_extended(void *fdt, int node, const uint32_t *intc, unsigned
 	return err;
 }
 
-#define TRY(x)                                                                                     \
-	do {                                                                                       \
-		int err_ = (x);                                                                    \
-		if (err_ < 0)                                                                      \
-			return err_;                                                               \
-	} while (0)
-
 int dev_fdt_uart16550(void *fdt, int parent, uint64_t base, unsigned reg_shift,
 		      uint32_t plic_phandle, uint32_t irq)
 {
 	int node = fdt_node(fdt, parent, "serial", base);
 
-	TRY(node);
-	TRY(FDT_COMPAT(fdt, node, "ns16550a"));
-	TRY(fdt_reg(fdt, node, base, 0x100ull << reg_shift));
-	TRY(fdt_setprop_u32(fdt, node, "clock-frequency", UART16550_CLOCK_HZ));
+	FDT_TRY(node);
+	FDT_TRY(FDT_COMPAT(fdt, node, "ns16550a"));
+	FDT_TRY(fdt_reg(fdt, node, base, 0x100ull << reg_shift));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "clock-frequency", UART16550_CLOCK_HZ));
 	if (reg_shift)
-		TRY(fdt_setprop_u32(fdt, node, "reg-shift", reg_shift));
-	TRY(fdt_plic_irq(fdt, node, plic_phandle, irq));
+		FDT_TRY(fdt_setprop_u32(fdt, node, "reg-shift", reg_shift));
+	FDT_TRY(fdt_plic_irq(fdt, node, plic_phandle, irq));
 	return node;
 }
 
@@ -95,11 +88,11 @@ int dev_fdt_clint(void *fdt, int parent, uint64_t base, const uint32_t *intc, un
 {
 	int node = fdt_node(fdt, parent, "clint", base);
 
-	TRY(node);
-	TRY(FDT_COMPAT(fdt, node, "sifive,clint0\0riscv,clint0"));
-	TRY(fdt_reg(fdt, node, base, CLINT_SIZE));
+	FDT_TRY(node);
+	FDT_TRY(FDT_COMPAT(fdt, node, "sifive,clint0\0riscv,clint0"));
+	FDT_TRY(fdt_reg(fdt, node, base, CLINT_SIZE));
 	/* per hart: machine software (3) and machine timer (7) interrupts */
-	TRY(fdt_irqs_extended(fdt, node, intc, nharts, 3, 7));
+	FDT_TRY(fdt_irqs_extended(fdt, node, intc, nharts, 3, 7));
 	return node;
 }
 
@@ -108,16 +101,16 @@ int dev_fdt_plic(void *fdt, int parent, uint64_t base, unsigned nsources, const 
 {
 	int node = fdt_node(fdt, parent, "plic", base);
 
-	TRY(node);
-	TRY(FDT_COMPAT(fdt, node, "sifive,plic-1.0.0\0riscv,plic0"));
-	TRY(fdt_reg(fdt, node, base, plic_size(2 * nharts)));
-	TRY(fdt_setprop_u32(fdt, node, "#address-cells", 0));
-	TRY(fdt_setprop_u32(fdt, node, "#interrupt-cells", 1));
-	TRY(fdt_setprop(fdt, node, "interrupt-controller", NULL, 0));
-	TRY(fdt_setprop_u32(fdt, node, "riscv,ndev", nsources - 1));
+	FDT_TRY(node);
+	FDT_TRY(FDT_COMPAT(fdt, node, "sifive,plic-1.0.0\0riscv,plic0"));
+	FDT_TRY(fdt_reg(fdt, node, base, plic_size(2 * nharts)));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "#address-cells", 0));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "#interrupt-cells", 1));
+	FDT_TRY(fdt_setprop(fdt, node, "interrupt-controller", NULL, 0));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "riscv,ndev", nsources - 1));
 	/* contexts 2h and 2h + 1: machine (11) and supervisor (9) external interrupts */
-	TRY(fdt_irqs_extended(fdt, node, intc, nharts, 11, 9));
-	TRY(fdt_setprop_u32(fdt, node, "phandle", phandle));
+	FDT_TRY(fdt_irqs_extended(fdt, node, intc, nharts, 11, 9));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "phandle", phandle));
 	return node;
 }
 
@@ -125,10 +118,10 @@ int dev_fdt_goldfish_rtc(void *fdt, int parent, uint64_t base, uint32_t plic_pha
 {
 	int node = fdt_node(fdt, parent, "rtc", base);
 
-	TRY(node);
-	TRY(FDT_COMPAT(fdt, node, "google,goldfish-rtc"));
-	TRY(fdt_reg(fdt, node, base, GOLDFISH_RTC_SIZE));
-	TRY(fdt_plic_irq(fdt, node, plic_phandle, irq));
+	FDT_TRY(node);
+	FDT_TRY(FDT_COMPAT(fdt, node, "google,goldfish-rtc"));
+	FDT_TRY(fdt_reg(fdt, node, base, GOLDFISH_RTC_SIZE));
+	FDT_TRY(fdt_plic_irq(fdt, node, plic_phandle, irq));
 	return node;
 }
 
@@ -137,11 +130,11 @@ static int fdt_syscon_action(void *fdt, const char *name, const char *compat, si
 {
 	int node = fdt_add_subnode(fdt, 0, name);
 
-	TRY(node);
-	TRY(fdt_strings(fdt, node, "compatible", compat, compat_len));
-	TRY(fdt_setprop_u32(fdt, node, "regmap", regmap));
-	TRY(fdt_setprop_u32(fdt, node, "offset", 0));
-	TRY(fdt_setprop_u32(fdt, node, "value", value));
+	FDT_TRY(node);
+	FDT_TRY(fdt_strings(fdt, node, "compatible", compat, compat_len));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "regmap", regmap));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "offset", 0));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "value", value));
 	return node;
 }
 
@@ -150,16 +143,16 @@ int dev_fdt_sifive_test(void *fdt, int parent, uint64_t base, uint32_t phandle)
 	int node = fdt_node(fdt, parent, "test", base);
 	char path[256];
 
-	TRY(node);
-	TRY(FDT_COMPAT(fdt, node, "sifive,test1\0sifive,test0\0syscon"));
-	TRY(fdt_reg(fdt, node, base, SIFIVE_TEST_SIZE));
-	TRY(fdt_setprop_u32(fdt, node, "phandle", phandle));
+	FDT_TRY(node);
+	FDT_TRY(FDT_COMPAT(fdt, node, "sifive,test1\0sifive,test0\0syscon"));
+	FDT_TRY(fdt_reg(fdt, node, base, SIFIVE_TEST_SIZE));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "phandle", phandle));
 	/* nodes added under the root move everything after them: find ours again by path */
-	TRY(fdt_get_path(fdt, node, path, sizeof(path)));
-	TRY(fdt_syscon_action(fdt, "poweroff", "syscon-poweroff", sizeof("syscon-poweroff"),
-			      phandle, SIFIVE_TEST_PASS));
-	TRY(fdt_syscon_action(fdt, "reboot", "syscon-reboot", sizeof("syscon-reboot"), phandle,
-			      SIFIVE_TEST_RESET));
+	FDT_TRY(fdt_get_path(fdt, node, path, sizeof(path)));
+	FDT_TRY(fdt_syscon_action(fdt, "poweroff", "syscon-poweroff", sizeof("syscon-poweroff"),
+				  phandle, SIFIVE_TEST_PASS));
+	FDT_TRY(fdt_syscon_action(fdt, "reboot", "syscon-reboot", sizeof("syscon-reboot"), phandle,
+				  SIFIVE_TEST_RESET));
 	return fdt_path_offset(fdt, path);
 }
 
@@ -167,9 +160,9 @@ int dev_fdt_virtio_mmio(void *fdt, int parent, uint64_t base, uint32_t plic_phan
 {
 	int node = fdt_node(fdt, parent, "virtio_mmio", base);
 
-	TRY(node);
-	TRY(FDT_COMPAT(fdt, node, "virtio,mmio"));
-	TRY(fdt_reg(fdt, node, base, VIRTIO_MMIO_SIZE));
-	TRY(fdt_plic_irq(fdt, node, plic_phandle, irq));
+	FDT_TRY(node);
+	FDT_TRY(FDT_COMPAT(fdt, node, "virtio,mmio"));
+	FDT_TRY(fdt_reg(fdt, node, base, VIRTIO_MMIO_SIZE));
+	FDT_TRY(fdt_plic_irq(fdt, node, plic_phandle, irq));
 	return node;
 }

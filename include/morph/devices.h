@@ -242,6 +242,17 @@ struct virtio_mmio *virtio_console_new(struct bus *bus, uint64_t base, struct ir
 /** virtio_mmio_empty_new() - an unused slot (DeviceID 0), as QEMU's virt has 8 of. */
 struct virtio_mmio *virtio_mmio_empty_new(struct bus *bus, uint64_t base);
 
+/**
+ * FDT_TRY() - evaluate @x (a libfdt call or a dev_fdt_*() / machine_fdt_*()
+ * builder) and return its negative error from the enclosing function.
+ */
+#define FDT_TRY(x)                                                                                 \
+	do {                                                                                       \
+		int err_ = (x);                                                                    \
+		if (err_ < 0)                                                                      \
+			return err_;                                                               \
+	} while (0)
+
 /** virtio_mmio_status() - the device status register (tests, debugging). Bus lock held. */
 uint32_t virtio_mmio_status(const struct virtio_mmio *vm);
 

@@ -220,6 +220,8 @@ enum ir_fp_kind {
 void ir_fpop(struct ir_ctx *ctx, uint64_t kind, ir_temp d, ir_temp a, ir_temp b,
 	     unsigned fallback, uint64_t imm);
 
+/** ir_as_i64() - @t as an i64 temp: @t itself, or a new temp holding it zero-extended. */
+ir_temp ir_as_i64(struct ir_ctx *ctx, ir_temp t);
 /** ir_insn_start() - marks the start of the guest instruction at @pc, @len bytes long. */
 void ir_insn_start(struct ir_ctx *ctx, uint64_t pc, unsigned len);
 /** ir_set_pc() / ir_set_pci() - store the next guest pc into env. */

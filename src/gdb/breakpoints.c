@@ -217,18 +217,10 @@ unsigned gdb_breakpoint_cut(const struct ir_ctx *ctx)
 	return 0;
 }
 
-static ir_temp as_i64(struct ir_ctx *ctx, ir_temp t)
-{
-	if (ctx->temps[t].type == IR_I64)
-		return t;
-	ir_temp w = ir_new_temp(ctx, IR_I64);
-	ir_op1(ctx, IR_extu_i32_i64, IR_I64, w, t);
-	return w;
-}
-
 static void call_watch(struct ir_ctx *ctx, ir_temp addr, uint32_t memop, unsigned kind)
 {
-	ir_temp a[2] = {as_i64(ctx, addr), ir_const(ctx, IR_I32, (memop & IR_MO_SIZE) | kind << 16)};
+	ir_temp a[2] = {ir_as_i64(ctx, addr),
+			ir_const(ctx, IR_I32, (memop & IR_MO_SIZE) | kind << 16)};
 
 	ir_call(ctx, hid_gdb_watch, IR_TEMP_NONE, 2, a);
 }

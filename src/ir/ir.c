@@ -235,6 +235,17 @@ void ir_exit_tb(struct ir_ctx *ctx, enum ir_exit why)
 	EMIT(ctx, IR_exit_tb, IR_I64, why);
 }
 
+ir_temp ir_as_i64(struct ir_ctx *ctx, ir_temp t)
+{
+	ir_temp w;
+
+	if (ctx->temps[t].type == IR_I64)
+		return t;
+	w = ir_new_temp(ctx, IR_I64);
+	ir_op1(ctx, IR_extu_i32_i64, IR_I64, w, t);
+	return w;
+}
+
 void ir_fpop(struct ir_ctx *ctx, uint64_t kind, ir_temp d, ir_temp a, ir_temp b,
 	     unsigned fallback, uint64_t imm)
 {

@@ -366,13 +366,6 @@ static int spike_load(struct machine *m)
 	return 0;
 }
 
-#define TRY(x)                                                                                     \
-	do {                                                                                       \
-		int err_ = (x);                                                                    \
-		if (err_ < 0)                                                                      \
-			return err_;                                                               \
-	} while (0)
-
 static int spike_fdt(struct machine *m)
 {
 	struct spike *s = m->board;
@@ -380,22 +373,22 @@ static int spike_fdt(struct machine *m)
 	char isa[256];
 	int soc, htif;
 
-	TRY(machine_fdt_begin(m, "ucb,spike-bare-dev", "ucb,spike-bare,morph"));
+	FDT_TRY(machine_fdt_begin(m, "ucb,spike-bare-dev", "ucb,spike-bare,morph"));
 	sys_hart_isa(&m->harts[0], isa, sizeof(isa));
-	TRY(machine_fdt_cpus(m, isa, s->xlen == 32 ? "riscv,sv32" : "riscv,sv48",
-			     ACLINT_DEFAULT_FREQ_HZ, intc, &phandle));
-	TRY(machine_fdt_memory(m));
+	FDT_TRY(machine_fdt_cpus(m, isa, s->xlen == 32 ? "riscv,sv32" : "riscv,sv48",
+				 ACLINT_DEFAULT_FREQ_HZ, intc, &phandle));
+	FDT_TRY(machine_fdt_memory(m));
 	soc = fdt_add_subnode(m->fdt, 0, "soc");
-	TRY(soc);
-	TRY(fdt_setprop_u32(m->fdt, soc, "#address-cells", 2));
-	TRY(fdt_setprop_u32(m->fdt, soc, "#size-cells", 2));
-	TRY(fdt_setprop_string(m->fdt, soc, "compatible", "simple-bus"));
-	TRY(fdt_setprop(m->fdt, soc, "ranges", NULL, 0));
-	TRY(dev_fdt_clint(m->fdt, soc, SPIKE_CLINT, intc, m->nharts));
+	FDT_TRY(soc);
+	FDT_TRY(fdt_setprop_u32(m->fdt, soc, "#address-cells", 2));
+	FDT_TRY(fdt_setprop_u32(m->fdt, soc, "#size-cells", 2));
+	FDT_TRY(fdt_setprop_string(m->fdt, soc, "compatible", "simple-bus"));
+	FDT_TRY(fdt_setprop(m->fdt, soc, "ranges", NULL, 0));
+	FDT_TRY(dev_fdt_clint(m->fdt, soc, SPIKE_CLINT, intc, m->nharts));
 	htif = fdt_add_subnode(m->fdt, 0, "htif");
-	TRY(htif);
-	TRY(fdt_setprop_string(m->fdt, htif, "compatible", "ucb,htif0"));
-	TRY(machine_fdt_chosen(m, s->tohost ? "/htif" : NULL));
+	FDT_TRY(htif);
+	FDT_TRY(fdt_setprop_string(m->fdt, htif, "compatible", "ucb,htif0"));
+	FDT_TRY(machine_fdt_chosen(m, s->tohost ? "/htif" : NULL));
 	return machine_fdt_finish(m);
 }
 

@@ -286,13 +286,6 @@ static int virt_load(struct machine *m)
 	return 0;
 }
 
-#define TRY(x)                                                                                     \
-	do {                                                                                       \
-		int err_ = (x);                                                                    \
-		if (err_ < 0)                                                                      \
-			return err_;                                                               \
-	} while (0)
-
 static int virt_fdt(struct machine *m)
 {
 	uint32_t intc[MACHINE_MAX_HARTS], phandle = 1, plic_ph, test_ph;
@@ -300,32 +293,32 @@ static int virt_fdt(struct machine *m)
 	void *fdt;
 	int soc;
 
-	TRY(machine_fdt_begin(m, "riscv-virtio", "riscv-virtio,morph"));
+	FDT_TRY(machine_fdt_begin(m, "riscv-virtio", "riscv-virtio,morph"));
 	fdt = m->fdt;
 	sys_hart_isa(&m->harts[0], isa, sizeof(isa));
-	TRY(machine_fdt_cpus(m, isa, VIRT_MMU, ACLINT_DEFAULT_FREQ_HZ, intc, &phandle));
-	TRY(machine_fdt_memory(m));
+	FDT_TRY(machine_fdt_cpus(m, isa, VIRT_MMU, ACLINT_DEFAULT_FREQ_HZ, intc, &phandle));
+	FDT_TRY(machine_fdt_memory(m));
 	plic_ph = phandle++;
 	test_ph = phandle++;
 	soc = fdt_add_subnode(fdt, 0, "soc");
-	TRY(soc);
-	TRY(fdt_setprop_u32(fdt, soc, "#address-cells", 2));
-	TRY(fdt_setprop_u32(fdt, soc, "#size-cells", 2));
-	TRY(fdt_setprop_string(fdt, soc, "compatible", "simple-bus"));
-	TRY(fdt_setprop(fdt, soc, "ranges", NULL, 0));
+	FDT_TRY(soc);
+	FDT_TRY(fdt_setprop_u32(fdt, soc, "#address-cells", 2));
+	FDT_TRY(fdt_setprop_u32(fdt, soc, "#size-cells", 2));
+	FDT_TRY(fdt_setprop_string(fdt, soc, "compatible", "simple-bus"));
+	FDT_TRY(fdt_setprop(fdt, soc, "ranges", NULL, 0));
 	/* fdt_add_subnode() inserts first: add in reverse of the order wanted */
-	TRY(dev_fdt_clint(fdt, soc, VIRT_CLINT, intc, m->nharts));
-	TRY(dev_fdt_plic(fdt, soc, VIRT_PLIC, VIRT_PLIC_SOURCES, intc, m->nharts, plic_ph));
+	FDT_TRY(dev_fdt_clint(fdt, soc, VIRT_CLINT, intc, m->nharts));
+	FDT_TRY(dev_fdt_plic(fdt, soc, VIRT_PLIC, VIRT_PLIC_SOURCES, intc, m->nharts, plic_ph));
 	for (int i = VIRT_VIRTIO_SLOTS - 1; i >= 0; i--) {
 		soc = fdt_path_offset(fdt, "/soc");
-		TRY(soc);
-		TRY(dev_fdt_virtio_mmio(fdt, soc, VIRT_VIRTIO + 0x1000ull * (unsigned)i, plic_ph,
-					VIRT_IRQ_VIRTIO + (unsigned)i));
+		FDT_TRY(soc);
+		FDT_TRY(dev_fdt_virtio_mmio(fdt, soc, VIRT_VIRTIO + 0x1000ull * (unsigned)i,
+					    plic_ph, VIRT_IRQ_VIRTIO + (unsigned)i));
 	}
-	TRY(dev_fdt_uart16550(fdt, soc, VIRT_UART0, 0, plic_ph, VIRT_IRQ_UART0));
-	TRY(dev_fdt_goldfish_rtc(fdt, soc, VIRT_RTC, plic_ph, VIRT_IRQ_RTC));
-	TRY(dev_fdt_sifive_test(fdt, soc, VIRT_TEST, test_ph));
-	TRY(machine_fdt_chosen(m, "/soc/serial@10000000"));
+	FDT_TRY(dev_fdt_uart16550(fdt, soc, VIRT_UART0, 0, plic_ph, VIRT_IRQ_UART0));
+	FDT_TRY(dev_fdt_goldfish_rtc(fdt, soc, VIRT_RTC, plic_ph, VIRT_IRQ_RTC));
+	FDT_TRY(dev_fdt_sifive_test(fdt, soc, VIRT_TEST, test_ph));
+	FDT_TRY(machine_fdt_chosen(m, "/soc/serial@10000000"));
 	return machine_fdt_finish(m);
 }
 

@@ -22,13 +22,6 @@
 #define FDT_INITIAL_SIZE (64 * 1024)
 #define FDT_MAX_FILE (16u << 20) /* a --dtb larger than this is not a device tree */
 
-#define TRY(x)                                                                                     \
-	do {                                                                                       \
-		int err_ = (x);                                                                    \
-		if (err_ < 0)                                                                      \
-			return err_;                                                               \
-	} while (0)
-
 int machine_fdt_begin(struct machine *m, const char *compatible, const char *model)
 {
 	free(m->fdt);
@@ -36,11 +29,11 @@ int machine_fdt_begin(struct machine *m, const char *compatible, const char *mod
 	m->fdt = calloc(1, m->fdt_size);
 	if (!m->fdt)
 		return -FDT_ERR_NOSPACE;
-	TRY(fdt_create_empty_tree(m->fdt, (int)m->fdt_size));
-	TRY(fdt_setprop_u32(m->fdt, 0, "#address-cells", 2));
-	TRY(fdt_setprop_u32(m->fdt, 0, "#size-cells", 2));
-	TRY(fdt_setprop_string(m->fdt, 0, "compatible", compatible));
-	TRY(fdt_setprop_string(m->fdt, 0, "model", model));
+	FDT_TRY(fdt_create_empty_tree(m->fdt, (int)m->fdt_size));
+	FDT_TRY(fdt_setprop_u32(m->fdt, 0, "#address-cells", 2));
+	FDT_TRY(fdt_setprop_u32(m->fdt, 0, "#size-cells", 2));
+	FDT_TRY(fdt_setprop_string(m->fdt, 0, "compatible", compatible));
+	FDT_TRY(fdt_setprop_string(m->fdt, 0, "model", model));
 	return 0;
 }
 
@@ -58,7 +51,7 @@ static int fdt_isa_extensions(void *fdt, int node, const char *isa)
 	if (strncmp(isa, "rv32i", 5) && strncmp(isa, "rv64i", 5))
 		return 0;
 	snprintf(base, sizeof(base), "%.5s", isa);
-	TRY(fdt_setprop_string(fdt, node, "riscv,isa-base", base));
+	FDT_TRY(fdt_setprop_string(fdt, node, "riscv,isa-base", base));
 	for (p = isa + 4; *p && *p != '_'; p++) {
 		if (n + 2 > sizeof(list))
 			return -FDT_ERR_NOSPACE;
@@ -87,50 +80,50 @@ int machine_fdt_cpus(struct machine *m, const char *isa, const char *mmu_type, u
 	char name[32];
 
 	cpus = fdt_add_subnode(fdt, 0, "cpus");
-	TRY(cpus);
-	TRY(fdt_setprop_u32(fdt, cpus, "#address-cells", 1));
-	TRY(fdt_setprop_u32(fdt, cpus, "#size-cells", 0));
-	TRY(fdt_setprop_u32(fdt, cpus, "timebase-frequency", timebase_hz));
+	FDT_TRY(cpus);
+	FDT_TRY(fdt_setprop_u32(fdt, cpus, "#address-cells", 1));
+	FDT_TRY(fdt_setprop_u32(fdt, cpus, "#size-cells", 0));
+	FDT_TRY(fdt_setprop_u32(fdt, cpus, "timebase-frequency", timebase_hz));
 	/* fdt_add_subnode() inserts first: add the harts in reverse to list them in order */
 	for (int h = (int)m->nharts - 1; h >= 0; h--) {
 		int cpu, ic;
 
 		snprintf(name, sizeof(name), "cpu@%d", h);
 		cpu = fdt_add_subnode(fdt, cpus, name);
-		TRY(cpu);
+		FDT_TRY(cpu);
 		cpu_ph[h] = (*next_phandle)++;
-		TRY(fdt_setprop_u32(fdt, cpu, "phandle", cpu_ph[h]));
-		TRY(fdt_setprop_string(fdt, cpu, "device_type", "cpu"));
-		TRY(fdt_setprop_u32(fdt, cpu, "reg", (uint32_t)h));
-		TRY(fdt_setprop_string(fdt, cpu, "status", "okay"));
-		TRY(fdt_setprop_string(fdt, cpu, "compatible", "riscv"));
-		TRY(fdt_setprop_string(fdt, cpu, "riscv,isa", isa));
-		TRY(fdt_isa_extensions(fdt, cpu, isa));
+		FDT_TRY(fdt_setprop_u32(fdt, cpu, "phandle", cpu_ph[h]));
+		FDT_TRY(fdt_setprop_string(fdt, cpu, "device_type", "cpu"));
+		FDT_TRY(fdt_setprop_u32(fdt, cpu, "reg", (uint32_t)h));
+		FDT_TRY(fdt_setprop_string(fdt, cpu, "status", "okay"));
+		FDT_TRY(fdt_setprop_string(fdt, cpu, "compatible", "riscv"));
+		FDT_TRY(fdt_setprop_string(fdt, cpu, "riscv,isa", isa));
+		FDT_TRY(fdt_isa_extensions(fdt, cpu, isa));
 		if (mmu_type)
-			TRY(fdt_setprop_string(fdt, cpu, "mmu-type", mmu_type));
+			FDT_TRY(fdt_setprop_string(fdt, cpu, "mmu-type", mmu_type));
 		ic = fdt_add_subnode(fdt, cpu, "interrupt-controller");
-		TRY(ic);
-		TRY(fdt_setprop_u32(fdt, ic, "#address-cells", 0));
-		TRY(fdt_setprop_u32(fdt, ic, "#interrupt-cells", 1));
-		TRY(fdt_setprop(fdt, ic, "interrupt-controller", NULL, 0));
-		TRY(fdt_setprop_string(fdt, ic, "compatible", "riscv,cpu-intc"));
+		FDT_TRY(ic);
+		FDT_TRY(fdt_setprop_u32(fdt, ic, "#address-cells", 0));
+		FDT_TRY(fdt_setprop_u32(fdt, ic, "#interrupt-cells", 1));
+		FDT_TRY(fdt_setprop(fdt, ic, "interrupt-controller", NULL, 0));
+		FDT_TRY(fdt_setprop_string(fdt, ic, "compatible", "riscv,cpu-intc"));
 		intc[h] = (*next_phandle)++;
-		TRY(fdt_setprop_u32(fdt, ic, "phandle", intc[h]));
+		FDT_TRY(fdt_setprop_u32(fdt, ic, "phandle", intc[h]));
 	}
 	/* cpu-map: one cluster, one core per hart (Linux uses it for the topology) */
 	cpus = fdt_path_offset(fdt, "/cpus");
-	TRY(cpus);
+	FDT_TRY(cpus);
 	map = fdt_add_subnode(fdt, cpus, "cpu-map");
-	TRY(map);
+	FDT_TRY(map);
 	cluster = fdt_add_subnode(fdt, map, "cluster0");
-	TRY(cluster);
+	FDT_TRY(cluster);
 	for (int h = (int)m->nharts - 1; h >= 0; h--) {
 		int core;
 
 		snprintf(name, sizeof(name), "core%d", h);
 		core = fdt_add_subnode(fdt, cluster, name);
-		TRY(core);
-		TRY(fdt_setprop_u32(fdt, core, "cpu", cpu_ph[h]));
+		FDT_TRY(core);
+		FDT_TRY(fdt_setprop_u32(fdt, core, "cpu", cpu_ph[h]));
 	}
 	return 0;
 }
@@ -148,8 +141,8 @@ int machine_fdt_memory(struct machine *m)
 
 	snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)m->ram_base);
 	node = fdt_add_subnode(m->fdt, 0, name);
-	TRY(node);
-	TRY(fdt_setprop_string(m->fdt, node, "device_type", "memory"));
+	FDT_TRY(node);
+	FDT_TRY(fdt_setprop_string(m->fdt, node, "device_type", "memory"));
 	return fdt_setprop(m->fdt, node, "reg", reg, sizeof(reg));
 }
 
@@ -183,29 +176,29 @@ int machine_fdt_chosen(struct machine *m, const char *stdout_path)
 	node = fdt_path_offset(fdt, "/chosen");
 	if (node == -FDT_ERR_NOTFOUND)
 		node = fdt_add_subnode(fdt, 0, "chosen");
-	TRY(node);
+	FDT_TRY(node);
 	if (m->opts->append)
-		TRY(fdt_setprop_string(fdt, node, "bootargs", m->opts->append));
+		FDT_TRY(fdt_setprop_string(fdt, node, "bootargs", m->opts->append));
 	if (m->initrd_end) {
 		/* 64-bit cells, as QEMU writes them (Linux reads 1 or 2 cells by length) */
-		TRY(fdt_setprop_u64(fdt, node, "linux,initrd-start", m->initrd_start));
-		TRY(fdt_setprop_u64(fdt, node, "linux,initrd-end", m->initrd_end));
+		FDT_TRY(fdt_setprop_u64(fdt, node, "linux,initrd-start", m->initrd_start));
+		FDT_TRY(fdt_setprop_u64(fdt, node, "linux,initrd-end", m->initrd_end));
 	}
 	if (stdout_path)
-		TRY(fdt_setprop_string(fdt, node, "stdout-path", stdout_path));
+		FDT_TRY(fdt_setprop_string(fdt, node, "stdout-path", stdout_path));
 	/*
 	 * rng-seed seeds Linux's entropy pool early; with --seed it is
 	 * reproducible (a different stream than the virtio-rng's).
 	 */
 	if (seed_bytes(m->opts->have_seed, m->opts->seed ^ 0x6664742d73656564ull, seed,
 		       sizeof(seed)) == 0)
-		TRY(fdt_setprop(fdt, node, "rng-seed", seed, sizeof(seed)));
+		FDT_TRY(fdt_setprop(fdt, node, "rng-seed", seed, sizeof(seed)));
 	return 0;
 }
 
 int machine_fdt_finish(struct machine *m)
 {
-	TRY(fdt_pack(m->fdt));
+	FDT_TRY(fdt_pack(m->fdt));
 	m->fdt_size = fdt_totalsize(m->fdt);
 	return 0;
 }

@@ -112,18 +112,9 @@ void helper_trace_exec(struct cpu *cpu, uint64_t pc, uint64_t ninsns)
 
 /* ---- the pass ---- */
 
-static ir_temp as_i64(struct ir_ctx *ctx, ir_temp t)
-{
-	if (ctx->temps[t].type == IR_I64)
-		return t;
-	ir_temp w = ir_new_temp(ctx, IR_I64);
-	ir_op1(ctx, IR_extu_i32_i64, IR_I64, w, t);
-	return w;
-}
-
 static void call_mem(struct ir_ctx *ctx, ir_temp addr, ir_temp val, uint32_t info)
 {
-	ir_temp a[3] = {as_i64(ctx, addr), as_i64(ctx, val), ir_const(ctx, IR_I32, info)};
+	ir_temp a[3] = {ir_as_i64(ctx, addr), ir_as_i64(ctx, val), ir_const(ctx, IR_I32, info)};
 	ir_call(ctx, hid_trace_mem, IR_TEMP_NONE, 3, a);
 }
 
@@ -260,7 +251,7 @@ void trace_instrument(struct cpu *cpu, struct tb *tb, struct ir_ctx *ctx, bool i
 			ir_temp d = (ir_temp)a[k];
 			if (ctx->temps[d].kind != IR_TEMP_GLOBAL)
 				continue;
-			ir_temp args[2] = {ir_const(ctx, IR_I32, d), as_i64(ctx, d)};
+			ir_temp args[2] = {ir_const(ctx, IR_I32, d), ir_as_i64(ctx, d)};
 			ir_call(ctx, hid_trace_reg, IR_TEMP_NONE, 2, args);
 		}
 	}
