@@ -9,6 +9,7 @@
  * mimpid. Not implemented (illegal): debug/trigger CSRs, mseccfg, the
  * hypervisor CSRs, stateen.
  */
+#include <stddef.h>
 #include <stdio.h>
 
 #include "morph/exec.h"
@@ -216,6 +217,75 @@ static void pmpaddr_write(struct rv_cpu *cpu, unsigned e, uint64_t v)
 	rv_pmp_update(cpu);
 }
 
+/*
+ * CSRs that are plain storage: a read returns the field, a write keeps the
+ * writable bits (the others are WARL bits whose one legal value is zero).
+ */
+struct plain_csr {
+	uint16_t csr;
+	uint8_t size;    /* of the field: 4 or 8 bytes */
+	size_t off;      /* of the field in struct rv_cpu */
+	uint64_t wmask;
+};
+
+#define PLAIN(n, field, w)                                                                         \
+	{ n, sizeof(((struct rv_cpu *)0)->field), offsetof(struct rv_cpu, field), w }
+
+static const struct plain_csr plain_csrs[] = {
+	PLAIN(CSR_SCOUNTEREN, scounteren, 0xffffffffull),
+	PLAIN(CSR_SENVCFG, senvcfg, MENVCFG_FIOM),
+	PLAIN(CSR_SSCRATCH, sscratch, ~0ull),
+	PLAIN(CSR_SEPC, sepc, ~1ull),                 /* IALIGN is 16: bit 0 reads 0 */
+	PLAIN(CSR_SCAUSE, scause, ~0ull),
+	PLAIN(CSR_STVAL, stval, ~0ull),
+	PLAIN(CSR_MEDELEG, medeleg, MEDELEG_W),
+	PLAIN(CSR_MCOUNTEREN, mcounteren, 0xffffffffull),
+	PLAIN(CSR_MCOUNTINHIBIT, mcountinhibit, ~2u), /* TM does not exist */
+	PLAIN(CSR_MSCRATCH, mscratch, ~0ull),
+	PLAIN(CSR_MEPC, mepc, ~1ull),
+	PLAIN(CSR_MCAUSE, mcause, ~0ull),
+	PLAIN(CSR_MTVAL, mtval, ~0ull),
+};
+
+#undef PLAIN
+
+/* The field of plain CSR @csr and its row in *@pc, or NULL */
+static void *plain_field(struct rv_cpu *cpu, unsigned csr, const struct plain_csr **pc)
+{
+	for (size_t i = 0; i < sizeof(plain_csrs) / sizeof(plain_csrs[0]); i++) {
+		if (plain_csrs[i].csr == csr) {
+			*pc = &plain_csrs[i];
+			return (uint8_t *)cpu + plain_csrs[i].off;
+		}
+	}
+	return NULL;
+}
+
+static bool plain_read(struct rv_cpu *cpu, unsigned csr, uint64_t *v)
+{
+	const struct plain_csr *pc;
+	void *f = plain_field(cpu, csr, &pc);
+
+	if (!f)
+		return false;
+	*v = pc->size == 4 ? *(uint32_t *)f : *(uint64_t *)f;
+	return true;
+}
+
+static bool plain_write(struct rv_cpu *cpu, unsigned csr, uint64_t v)
+{
+	const struct plain_csr *pc;
+	void *f = plain_field(cpu, csr, &pc);
+
+	if (!f)
+		return false;
+	if (pc->size == 4)
+		*(uint32_t *)f = (uint32_t)(v & pc->wmask);
+	else
+		*(uint64_t *)f = v & pc->wmask;
+	return true;
+}
+
 /* The privilege a CSR number requires (bits 9:8); hypervisor CSRs do not exist here */
 static bool csr_priv_ok(const struct rv_cpu *cpu, unsigned csr)
 {
@@ -282,24 +352,6 @@ bool rv_csr_read(struct rv_cpu *cpu, unsigned csr, uint64_t *val)
 	case CSR_STVEC:
 		v = cpu->stvec;
 		break;
-	case CSR_SCOUNTEREN:
-		v = cpu->scounteren;
-		break;
-	case CSR_SENVCFG:
-		v = cpu->senvcfg;
-		break;
-	case CSR_SSCRATCH:
-		v = cpu->sscratch;
-		break;
-	case CSR_SEPC:
-		v = cpu->sepc;
-		break;
-	case CSR_SCAUSE:
-		v = cpu->scause;
-		break;
-	case CSR_STVAL:
-		v = cpu->stval;
-		break;
 	case CSR_SIP:
 		v = rv_mip(cpu) & cpu->mideleg;
 		break;
@@ -338,9 +390,6 @@ bool rv_csr_read(struct rv_cpu *cpu, unsigned csr, uint64_t *val)
 	case CSR_MISA:
 		v = cpu->misa;
 		break;
-	case CSR_MEDELEG:
-		v = cpu->medeleg;
-		break;
 	case CSR_MIDELEG:
 		v = cpu->mideleg;
 		break;
@@ -350,9 +399,6 @@ bool rv_csr_read(struct rv_cpu *cpu, unsigned csr, uint64_t *val)
 	case CSR_MTVEC:
 		v = cpu->mtvec;
 		break;
-	case CSR_MCOUNTEREN:
-		v = cpu->mcounteren;
-		break;
 	case CSR_MENVCFG:
 		v = cpu->menvcfg;
 		break;
@@ -360,21 +406,6 @@ bool rv_csr_read(struct rv_cpu *cpu, unsigned csr, uint64_t *val)
 		if (!rv_is32(cpu))
 			return false;
 		v = cpu->menvcfg >> 32;
-		break;
-	case CSR_MCOUNTINHIBIT:
-		v = cpu->mcountinhibit;
-		break;
-	case CSR_MSCRATCH:
-		v = cpu->mscratch;
-		break;
-	case CSR_MEPC:
-		v = cpu->mepc;
-		break;
-	case CSR_MCAUSE:
-		v = cpu->mcause;
-		break;
-	case CSR_MTVAL:
-		v = cpu->mtval;
 		break;
 	case CSR_MIP:
 		v = rv_mip(cpu);
@@ -396,7 +427,8 @@ bool rv_csr_read(struct rv_cpu *cpu, unsigned csr, uint64_t *val)
 		v = cycles(cpu, true) >> 32;
 		break;
 	default:
-		return false;
+		if (!plain_read(cpu, csr, &v))
+			return false;
 	}
 	*val = v & xmask(cpu);
 	return true;
@@ -448,24 +480,6 @@ bool rv_csr_write(struct rv_cpu *cpu, unsigned csr, uint64_t v)
 	case CSR_STVEC:
 		cpu->stvec = legal_tvec(v);
 		return true;
-	case CSR_SCOUNTEREN:
-		cpu->scounteren = (uint32_t)v;
-		return true;
-	case CSR_SENVCFG:
-		cpu->senvcfg = v & MENVCFG_FIOM;
-		return true;
-	case CSR_SSCRATCH:
-		cpu->sscratch = v;
-		return true;
-	case CSR_SEPC:
-		cpu->sepc = v & ~1ull;
-		return true;
-	case CSR_SCAUSE:
-		cpu->scause = v;
-		return true;
-	case CSR_STVAL:
-		cpu->stval = v;
-		return true;
 	case CSR_SIP:
 		/* Only SSIP, and only when delegated */
 		if (cpu->mideleg & MIP_SSIP) {
@@ -500,9 +514,6 @@ bool rv_csr_write(struct rv_cpu *cpu, unsigned csr, uint64_t v)
 		return rv_is32(cpu);
 	case CSR_MISA:
 		return true; /* WARL: the extensions are fixed */
-	case CSR_MEDELEG:
-		cpu->medeleg = v & MEDELEG_W;
-		return true;
 	case CSR_MIDELEG:
 		cpu->mideleg = v & MIP_S_MASK;
 		rv_irq_recheck(cpu);
@@ -513,9 +524,6 @@ bool rv_csr_write(struct rv_cpu *cpu, unsigned csr, uint64_t v)
 		return true;
 	case CSR_MTVEC:
 		cpu->mtvec = legal_tvec(v);
-		return true;
-	case CSR_MCOUNTEREN:
-		cpu->mcounteren = (uint32_t)v;
 		return true;
 	case CSR_MENVCFG:
 	case CSR_MENVCFGH: {
@@ -535,21 +543,6 @@ bool rv_csr_write(struct rv_cpu *cpu, unsigned csr, uint64_t v)
 		rv_irq_recheck(cpu);
 		return true;
 	}
-	case CSR_MCOUNTINHIBIT:
-		cpu->mcountinhibit = (uint32_t)v & ~2u; /* TM does not exist */
-		return true;
-	case CSR_MSCRATCH:
-		cpu->mscratch = v;
-		return true;
-	case CSR_MEPC:
-		cpu->mepc = v & ~1ull;
-		return true;
-	case CSR_MCAUSE:
-		cpu->mcause = v;
-		return true;
-	case CSR_MTVAL:
-		cpu->mtval = v;
-		return true;
 	case CSR_MIP: {
 		/* SSIP, SEIP (software bit) and STIP without Sstc are writable */
 		uint64_t m = MIP_SSIP | MIP_SEIP | ((cpu->menvcfg & MENVCFG_STCE) ? 0 : MIP_STIP);
@@ -576,7 +569,7 @@ bool rv_csr_write(struct rv_cpu *cpu, unsigned csr, uint64_t v)
 		return true;
 	}
 	default:
-		return false;
+		return plain_write(cpu, csr, v);
 	}
 }
 

@@ -100,7 +100,7 @@ static int rv_setup_rt_frame(struct cpu *c, const struct lx_sigframe *f)
 	memcpy(fr + FRAME_INFO, f->info, 128);
 	/* uc_flags = 0, uc_link = NULL */
 	lx_stack_to_guest(uc + UC_STACK, &f->stack);
-	lx_st64(uc + UC_SIGMASK, f->mask[0]);
+	lx_sigset_to_guest(uc + UC_SIGMASK, 8, f->mask);
 	lx_st64(mc, c->pc);
 	for (int i = 1; i < 32; i++)
 		lx_st64(mc + 8 * i, cpu->x[i]);
@@ -134,8 +134,7 @@ static int rv_rt_sigreturn(struct cpu *c, uint64_t mask[2], struct lx_stack *sta
 	for (int i = FP_RESERVED; i < 528; i++)
 		if (fp[i])
 			return -EINVAL;
-	mask[0] = lx_ld64(uc + UC_SIGMASK);
-	mask[1] = 0;
+	lx_sigset_from_guest(uc + UC_SIGMASK, 8, mask);
 	lx_stack_from_guest(uc + UC_STACK, stack);
 	c->pc = lx_ld64(mc);
 	for (int i = 1; i < 32; i++)

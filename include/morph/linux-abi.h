@@ -357,6 +357,14 @@ uint64_t lx_ldw(const void *p);
 void lx_stack_to_guest(uint8_t *b, const struct lx_stack *s);
 void lx_stack_from_guest(const uint8_t *b, struct lx_stack *s);
 
+/**
+ * lx_sigset_to_guest()/lx_sigset_from_guest() - a guest sigset_t of @size
+ * bytes (at most 16 are used: guest words, bit n-1 of the set = signal n) in
+ * the host buffer @b <-> @set, two 64-bit words in the same numbering.
+ */
+void lx_sigset_to_guest(uint8_t *b, size_t size, const uint64_t set[2]);
+void lx_sigset_from_guest(const uint8_t *b, size_t size, uint64_t set[2]);
+
 /** lx_invalidate_code() - guest code in [start, end) changed (icache flush syscalls). */
 void lx_invalidate_code(uint64_t start, uint64_t end);
 

@@ -24,7 +24,6 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "src/linux-user/lx.h"
@@ -578,105 +577,43 @@ LX_SYSCALL(getdents64)
 
 /* ---- the *at family ---- */
 
-LX_SYSCALL(faccessat)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[1], path, sizeof(path));
+/*
+ * A call whose argument @i is a guest path and whose other arguments pass
+ * through: the handler resolves the path (sysroot, /proc/self/exe) into
+ * `path`, then returns @call, a libc call (-1 and errno on failure) using it.
+ */
+#define PATH_SYSCALL(name, i, call)                                                            \
+	LX_SYSCALL(name)                                                                       \
+	{                                                                                      \
+		char path[LX_PATH_MAX];                                                        \
+		int r = lx_path(a[i], path, sizeof(path));                                     \
+                                                                                               \
+		if (r < 0)                                                                     \
+			return r;                                                              \
+		return lx_ret(call);                                                           \
+	}
 
-	if (r < 0)
-		return r;
-	return lx_ret(syscall(SYS_faccessat, dirfd_of(a[0]), path, (int)a[2]));
-}
-
-LX_SYSCALL(faccessat2)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[1], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(faccessat(dirfd_of(a[0]), path, (int)a[2], (int)a[3]));
-}
-
-LX_SYSCALL(access)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[0], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(access(path, (int)a[1]));
-}
+PATH_SYSCALL(faccessat, 1, syscall(SYS_faccessat, dirfd_of(a[0]), path, (int)a[2]))
+PATH_SYSCALL(faccessat2, 1, faccessat(dirfd_of(a[0]), path, (int)a[2], (int)a[3]))
+PATH_SYSCALL(access, 0, access(path, (int)a[1]))
 
 LX_SYSCALL(fchmod)
 {
 	return lx_ret(fchmod((int)a[0], (mode_t)a[1]));
 }
 
-LX_SYSCALL(fchmodat)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[1], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(syscall(SYS_fchmodat, dirfd_of(a[0]), path, (mode_t)a[2]));
-}
-
-LX_SYSCALL(fchmodat2)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[1], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(fchmodat(dirfd_of(a[0]), path, (mode_t)a[2], (int)a[3]));
-}
-
-LX_SYSCALL(chmod)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[0], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(chmod(path, (mode_t)a[1]));
-}
+PATH_SYSCALL(fchmodat, 1, syscall(SYS_fchmodat, dirfd_of(a[0]), path, (mode_t)a[2]))
+PATH_SYSCALL(fchmodat2, 1, fchmodat(dirfd_of(a[0]), path, (mode_t)a[2], (int)a[3]))
+PATH_SYSCALL(chmod, 0, chmod(path, (mode_t)a[1]))
 
 LX_SYSCALL(fchown)
 {
 	return lx_ret(fchown((int)a[0], (uid_t)a[1], (gid_t)a[2]));
 }
 
-LX_SYSCALL(fchownat)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[1], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(fchownat(dirfd_of(a[0]), path, (uid_t)a[2], (gid_t)a[3], (int)a[4]));
-}
-
-LX_SYSCALL(chown)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[0], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(chown(path, (uid_t)a[1], (gid_t)a[2]));
-}
-
-LX_SYSCALL(lchown)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[0], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(lchown(path, (uid_t)a[1], (gid_t)a[2]));
-}
+PATH_SYSCALL(fchownat, 1, fchownat(dirfd_of(a[0]), path, (uid_t)a[2], (gid_t)a[3], (int)a[4]))
+PATH_SYSCALL(chown, 0, chown(path, (uid_t)a[1], (gid_t)a[2]))
+PATH_SYSCALL(lchown, 0, lchown(path, (uid_t)a[1], (gid_t)a[2]))
 
 LX_SYSCALL(utimensat)
 {
@@ -751,75 +688,13 @@ LX_SYSCALL(rename)
 	return lx_sys_renameat2(t, b);
 }
 
-LX_SYSCALL(unlinkat)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[1], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(unlinkat(dirfd_of(a[0]), path, (int)a[2]));
-}
-
-LX_SYSCALL(unlink)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[0], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(unlink(path));
-}
-
-LX_SYSCALL(rmdir)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[0], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(rmdir(path));
-}
-
-LX_SYSCALL(mkdirat)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[1], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(mkdirat(dirfd_of(a[0]), path, (mode_t)a[2]));
-}
-
-LX_SYSCALL(mkdir)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[0], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(mkdir(path, (mode_t)a[1]));
-}
-
-LX_SYSCALL(mknodat)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[1], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(mknodat(dirfd_of(a[0]), path, (mode_t)a[2], (dev_t)a[3]));
-}
-
-LX_SYSCALL(mknod)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[0], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(mknod(path, (mode_t)a[1], (dev_t)a[2]));
-}
+PATH_SYSCALL(unlinkat, 1, unlinkat(dirfd_of(a[0]), path, (int)a[2]))
+PATH_SYSCALL(unlink, 0, unlink(path))
+PATH_SYSCALL(rmdir, 0, rmdir(path))
+PATH_SYSCALL(mkdirat, 1, mkdirat(dirfd_of(a[0]), path, (mode_t)a[2]))
+PATH_SYSCALL(mkdir, 0, mkdir(path, (mode_t)a[1]))
+PATH_SYSCALL(mknodat, 1, mknodat(dirfd_of(a[0]), path, (mode_t)a[2], (dev_t)a[3]))
+PATH_SYSCALL(mknod, 0, mknod(path, (mode_t)a[1], (dev_t)a[2]))
 
 LX_SYSCALL(symlinkat)
 {
@@ -895,94 +770,25 @@ LX_SYSCALL(getcwd)
 	return lx_ret(syscall(SYS_getcwd, g2h(a[0]), a[1]));
 }
 
-LX_SYSCALL(chdir)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[0], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(chdir(path));
-}
+PATH_SYSCALL(chdir, 0, chdir(path))
 
 LX_SYSCALL(fchdir)
 {
 	return lx_ret(fchdir((int)a[0]));
 }
 
-LX_SYSCALL(chroot)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[0], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(chroot(path));
-}
+PATH_SYSCALL(chroot, 0, chroot(path))
 
 LX_SYSCALL(umask)
 {
 	return umask((mode_t)a[0]);
 }
 
-LX_SYSCALL(truncate)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[0], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(truncate(path, (off_t)a[1]));
-}
+PATH_SYSCALL(truncate, 0, truncate(path, (off_t)a[1]))
 
 LX_SYSCALL(ftruncate)
 {
 	return lx_ret(ftruncate((int)a[0], (off_t)a[1]));
-}
-
-/*
- * The *64 calls of 32-bit ABIs: the handlers above, once the ABI's
- * fixup_args joined 64-bit values and moved statfs64's buffer argument
- * (put_stat/put_statfs write the ABI's stat64 and statfs64 layouts).
- */
-LX_SYSCALL(truncate64)
-{
-	return lx_sys_truncate(t, a);
-}
-
-LX_SYSCALL(ftruncate64)
-{
-	return lx_sys_ftruncate(t, a);
-}
-
-LX_SYSCALL(stat64)
-{
-	return lx_sys_stat(t, a);
-}
-
-LX_SYSCALL(lstat64)
-{
-	return lx_sys_lstat(t, a);
-}
-
-LX_SYSCALL(fstat64)
-{
-	return lx_sys_fstat(t, a);
-}
-
-LX_SYSCALL(fstatat64)
-{
-	return lx_sys_newfstatat(t, a);
-}
-
-LX_SYSCALL(statfs64)
-{
-	return lx_sys_statfs(t, a);
-}
-
-LX_SYSCALL(fstatfs64)
-{
-	return lx_sys_fstatfs(t, a);
 }
 
 LX_SYSCALL(fallocate)
@@ -1124,148 +930,69 @@ LX_SYSCALL(fcntl)
 	}
 }
 
-LX_SYSCALL(fcntl64)
-{
-	return lx_sys_fcntl(t, a);
-}
-
 /* ---- xattrs ---- */
 
-static int64_t xattr_common(uint64_t *a, int kind, bool follow)
+enum xattr_op { XATTR_GET, XATTR_SET, XATTR_LIST, XATTR_REMOVE };
+enum xattr_on { ON_PATH, ON_LINK, ON_FD }; /* following symlinks, the link itself, an fd */
+
+/* Host syscall numbers by operation and what it acts on */
+static const long xattr_nr[4][3] = {
+	[XATTR_GET] = { SYS_getxattr, SYS_lgetxattr, SYS_fgetxattr },
+	[XATTR_SET] = { SYS_setxattr, SYS_lsetxattr, SYS_fsetxattr },
+	[XATTR_LIST] = { SYS_listxattr, SYS_llistxattr, SYS_flistxattr },
+	[XATTR_REMOVE] = { SYS_removexattr, SYS_lremovexattr, SYS_fremovexattr },
+};
+
+/*
+ * The arguments are (path or fd, name, value, size, flags): list has no name,
+ * remove no value and size, and only set has flags.
+ */
+static int64_t xattr_call(const uint64_t *a, enum xattr_op op, enum xattr_on on)
 {
 	char path[LX_PATH_MAX], name[256];
+	const uint64_t *buf = op == XATTR_LIST ? &a[1] : &a[2]; /* address, size */
+	long nr = xattr_nr[op][on], target = (long)(int)a[0];
 	int r;
 
-	if (kind != 2 && (r = lx_path(a[0], path, sizeof(path))) < 0)
+	if (on != ON_FD) {
+		if ((r = lx_path(a[0], path, sizeof(path))) < 0)
+			return r;
+		target = (long)path;
+	}
+	if (op != XATTR_LIST && (r = lx_get_str(a[1], name, sizeof(name))) < 0)
 		return r;
-	if ((r = lx_get_str(a[1], name, sizeof(name))) < 0)
-		return r;
-	if (!lx_range_ok(a[2], a[3]))
+	if (op != XATTR_REMOVE && !lx_range_ok(buf[0], buf[1]))
 		return -EFAULT;
-	if (kind == 2) /* fd */
-		return lx_ret(fgetxattr((int)a[0], name, g2h(a[2]), a[3]));
-	return lx_ret(follow ? getxattr(path, name, g2h(a[2]), a[3])
-			     : lgetxattr(path, name, g2h(a[2]), a[3]));
-}
-
-LX_SYSCALL(getxattr)
-{
-	return xattr_common(a, 0, true);
-}
-
-LX_SYSCALL(lgetxattr)
-{
-	return xattr_common(a, 1, false);
-}
-
-LX_SYSCALL(fgetxattr)
-{
-	return xattr_common(a, 2, false);
-}
-
-static int64_t setxattr_common(uint64_t *a, int kind)
-{
-	char path[LX_PATH_MAX], name[256];
-	int r;
-
-	if (kind != 2 && (r = lx_path(a[0], path, sizeof(path))) < 0)
-		return r;
-	if ((r = lx_get_str(a[1], name, sizeof(name))) < 0)
-		return r;
-	if (!lx_range_ok(a[2], a[3]))
-		return -EFAULT;
-	switch (kind) {
-	case 0:
-		return lx_ret(setxattr(path, name, g2h(a[2]), a[3], (int)a[4]));
-	case 1:
-		return lx_ret(lsetxattr(path, name, g2h(a[2]), a[3], (int)a[4]));
+	switch (op) {
+	case XATTR_GET:
+		return lx_ret(syscall(nr, target, name, g2h(buf[0]), buf[1]));
+	case XATTR_SET:
+		return lx_ret(syscall(nr, target, name, g2h(buf[0]), buf[1], (int)a[4]));
+	case XATTR_LIST:
+		return lx_ret(syscall(nr, target, g2h(buf[0]), buf[1]));
 	default:
-		return lx_ret(fsetxattr((int)a[0], name, g2h(a[2]), a[3], (int)a[4]));
+		return lx_ret(syscall(nr, target, name));
 	}
 }
 
-LX_SYSCALL(setxattr)
-{
-	return setxattr_common(a, 0);
-}
-
-LX_SYSCALL(lsetxattr)
-{
-	return setxattr_common(a, 1);
-}
-
-LX_SYSCALL(fsetxattr)
-{
-	return setxattr_common(a, 2);
-}
-
-static int64_t listxattr_common(uint64_t *a, int kind)
-{
-	char path[LX_PATH_MAX];
-	int r;
-
-	if (kind != 2 && (r = lx_path(a[0], path, sizeof(path))) < 0)
-		return r;
-	if (!lx_range_ok(a[1], a[2]))
-		return -EFAULT;
-	switch (kind) {
-	case 0:
-		return lx_ret(listxattr(path, g2h(a[1]), a[2]));
-	case 1:
-		return lx_ret(llistxattr(path, g2h(a[1]), a[2]));
-	default:
-		return lx_ret(flistxattr((int)a[0], g2h(a[1]), a[2]));
+#define XATTR_SYSCALL(name, op, on)                                                                \
+	LX_SYSCALL(name)                                                                           \
+	{                                                                                          \
+		return xattr_call(a, op, on);                                                      \
 	}
-}
 
-LX_SYSCALL(listxattr)
-{
-	return listxattr_common(a, 0);
-}
-
-LX_SYSCALL(llistxattr)
-{
-	return listxattr_common(a, 1);
-}
-
-LX_SYSCALL(flistxattr)
-{
-	return listxattr_common(a, 2);
-}
-
-static int64_t removexattr_common(uint64_t *a, int kind)
-{
-	char path[LX_PATH_MAX], name[256];
-	int r;
-
-	if (kind != 2 && (r = lx_path(a[0], path, sizeof(path))) < 0)
-		return r;
-	if ((r = lx_get_str(a[1], name, sizeof(name))) < 0)
-		return r;
-	switch (kind) {
-	case 0:
-		return lx_ret(removexattr(path, name));
-	case 1:
-		return lx_ret(lremovexattr(path, name));
-	default:
-		return lx_ret(fremovexattr((int)a[0], name));
-	}
-}
-
-LX_SYSCALL(removexattr)
-{
-	return removexattr_common(a, 0);
-}
-
-LX_SYSCALL(lremovexattr)
-{
-	return removexattr_common(a, 1);
-}
-
-LX_SYSCALL(fremovexattr)
-{
-	return removexattr_common(a, 2);
-}
+XATTR_SYSCALL(getxattr, XATTR_GET, ON_PATH)
+XATTR_SYSCALL(lgetxattr, XATTR_GET, ON_LINK)
+XATTR_SYSCALL(fgetxattr, XATTR_GET, ON_FD)
+XATTR_SYSCALL(setxattr, XATTR_SET, ON_PATH)
+XATTR_SYSCALL(lsetxattr, XATTR_SET, ON_LINK)
+XATTR_SYSCALL(fsetxattr, XATTR_SET, ON_FD)
+XATTR_SYSCALL(listxattr, XATTR_LIST, ON_PATH)
+XATTR_SYSCALL(llistxattr, XATTR_LIST, ON_LINK)
+XATTR_SYSCALL(flistxattr, XATTR_LIST, ON_FD)
+XATTR_SYSCALL(removexattr, XATTR_REMOVE, ON_PATH)
+XATTR_SYSCALL(lremovexattr, XATTR_REMOVE, ON_LINK)
+XATTR_SYSCALL(fremovexattr, XATTR_REMOVE, ON_FD)
 
 /* ---- special files ---- */
 
@@ -1299,15 +1026,7 @@ LX_SYSCALL(inotify_init)
 	return lx_ret(inotify_init());
 }
 
-LX_SYSCALL(inotify_add_watch)
-{
-	char path[LX_PATH_MAX];
-	int r = lx_path(a[1], path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	return lx_ret(inotify_add_watch((int)a[0], path, (uint32_t)a[2]));
-}
+PATH_SYSCALL(inotify_add_watch, 1, inotify_add_watch((int)a[0], path, (uint32_t)a[2]))
 
 LX_SYSCALL(inotify_rm_watch)
 {

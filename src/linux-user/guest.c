@@ -33,14 +33,6 @@ void lx_st64(void *p, uint64_t v)
 	memcpy(p, &v, 8);
 }
 
-void lx_stw(void *p, uint64_t v)
-{
-	if (lx.wordsz == 8)
-		lx_st64(p, v);
-	else
-		lx_st32(p, (uint32_t)v);
-}
-
 uint16_t lx_ld16(const void *p)
 {
 	uint16_t v;
@@ -62,9 +54,34 @@ uint64_t lx_ld64(const void *p)
 	return lx.be ? __builtin_bswap64(v) : v;
 }
 
+/* An unsigned guest integer of @sz bytes (4 or 8) in a host buffer */
+static uint64_t ld_sz(const void *p, unsigned sz)
+{
+	return sz == 8 ? lx_ld64(p) : lx_ld32(p);
+}
+
+static void st_sz(void *p, unsigned sz, uint64_t v)
+{
+	if (sz == 8)
+		lx_st64(p, v);
+	else
+		lx_st32(p, (uint32_t)v);
+}
+
+/* ... signed */
+static int64_t lds_sz(const void *p, unsigned sz)
+{
+	return sz == 8 ? (int64_t)lx_ld64(p) : (int32_t)lx_ld32(p);
+}
+
+void lx_stw(void *p, uint64_t v)
+{
+	st_sz(p, lx.wordsz, v);
+}
+
 uint64_t lx_ldw(const void *p)
 {
-	return lx.wordsz == 8 ? lx_ld64(p) : lx_ld32(p);
+	return ld_sz(p, lx.wordsz);
 }
 
 /* ---- checks and copies ---- */
@@ -187,55 +204,61 @@ void lx_free_strv(char **v)
 	free(v);
 }
 
+/* ... and at guest address @a */
+static int get_sz(uint64_t a, unsigned sz, uint64_t *v)
+{
+	uint8_t b[8];
+	int r = lx_copy_from_guest(b, a, sz);
+
+	if (r == 0)
+		*v = ld_sz(b, sz);
+	return r;
+}
+
+static int put_sz(uint64_t a, unsigned sz, uint64_t v)
+{
+	uint8_t b[8];
+
+	st_sz(b, sz, v);
+	return lx_copy_to_guest(a, b, sz);
+}
+
 int lx_get_u32(uint64_t a, uint32_t *v)
 {
-	uint8_t b[4];
-	int r = lx_copy_from_guest(b, a, 4);
+	uint64_t w;
+	int r = get_sz(a, 4, &w);
+
 	if (r == 0)
-		*v = lx_ld32(b);
+		*v = (uint32_t)w;
 	return r;
 }
 
 int lx_put_u32(uint64_t a, uint32_t v)
 {
-	uint8_t b[4];
-	lx_st32(b, v);
-	return lx_copy_to_guest(a, b, 4);
+	return put_sz(a, 4, v);
 }
 
 int lx_get_u64(uint64_t a, uint64_t *v)
 {
-	uint8_t b[8];
-	int r = lx_copy_from_guest(b, a, 8);
-	if (r == 0)
-		*v = lx_ld64(b);
-	return r;
+	return get_sz(a, 8, v);
 }
 
 int lx_put_u64(uint64_t a, uint64_t v)
 {
-	uint8_t b[8];
-	lx_st64(b, v);
-	return lx_copy_to_guest(a, b, 8);
+	return put_sz(a, 8, v);
 }
 
 int lx_get_word(uint64_t a, uint64_t *v)
 {
-	if (lx.wordsz == 8)
-		return lx_get_u64(a, v);
-	uint32_t w;
-	int r = lx_get_u32(a, &w);
-	if (r == 0)
-		*v = w;
-	return r;
+	return get_sz(a, lx.wordsz, v);
 }
 
 int lx_put_word(uint64_t a, uint64_t v)
 {
-	return lx.wordsz == 8 ? lx_put_u64(a, v) : lx_put_u32(a, (uint32_t)v);
+	return put_sz(a, lx.wordsz, v);
 }
 
-/* A pair of signed guest words (timespec, timeval) */
+/* A pair of signed guest integers of @sz bytes each (timespec, timeval) */
 static int get_pair(uint64_t a, unsigned sz, int64_t *x, int64_t *y)
 {
 	uint8_t b[16];
@@ -243,13 +266,8 @@ static int get_pair(uint64_t a, unsigned sz, int64_t *x, int64_t *y)
 
 	if (r < 0)
 		return r;
-	if (sz == 8) {
-		*x = (int64_t)lx_ld64(b);
-		*y = (int64_t)lx_ld64(b + 8);
-	} else {
-		*x = (int32_t)lx_ld32(b);
-		*y = (int32_t)lx_ld32(b + 4);
-	}
+	*x = lds_sz(b, sz);
+	*y = lds_sz(b + sz, sz);
 	return 0;
 }
 
@@ -257,13 +275,8 @@ static int put_pair(uint64_t a, unsigned sz, int64_t x, int64_t y)
 {
 	uint8_t b[16];
 
-	if (sz == 8) {
-		lx_st64(b, (uint64_t)x);
-		lx_st64(b + 8, (uint64_t)y);
-	} else {
-		lx_st32(b, (uint32_t)x);
-		lx_st32(b + 4, (uint32_t)y);
-	}
+	st_sz(b, sz, (uint64_t)x);
+	st_sz(b + sz, sz, (uint64_t)y);
 	return lx_copy_to_guest(a, b, 2 * sz);
 }
 
@@ -316,22 +329,33 @@ int lx_put_timeval(uint64_t a, const struct timeval *tv)
 	return put_pair(a, lx.wordsz, tv->tv_sec, tv->tv_usec);
 }
 
+void lx_sigset_from_guest(const uint8_t *b, size_t size, uint64_t set[2])
+{
+	set[0] = set[1] = 0;
+	for (size_t i = 0; i + lx.wordsz <= size && i < 16; i += lx.wordsz) {
+		unsigned bit = (unsigned)i * 8;
+		set[bit / 64] |= lx_ldw(b + i) << (bit % 64);
+	}
+}
+
+void lx_sigset_to_guest(uint8_t *b, size_t size, const uint64_t set[2])
+{
+	for (size_t i = 0; i + lx.wordsz <= size && i < 16; i += lx.wordsz) {
+		unsigned bit = (unsigned)i * 8;
+		lx_stw(b + i, set[bit / 64] >> (bit % 64));
+	}
+}
+
 int lx_get_sigset(uint64_t a, size_t size, uint64_t set[2])
 {
 	uint8_t b[16];
-	int r;
 
 	set[0] = set[1] = 0;
 	if (size > 16)
 		size = 16;
-	r = lx_copy_from_guest(b, a, size);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i + lx.wordsz <= size; i += lx.wordsz) {
-		uint64_t w = lx_ldw(b + i);
-		unsigned bit = (unsigned)i * 8;
-		set[bit / 64] |= w << (bit % 64);
-	}
+	if (lx_copy_from_guest(b, a, size) < 0)
+		return -EFAULT;
+	lx_sigset_from_guest(b, size, set);
 	return 0;
 }
 
@@ -341,10 +365,6 @@ int lx_put_sigset(uint64_t a, size_t size, const uint64_t set[2])
 
 	if (size > 16)
 		size = 16;
-	for (size_t i = 0; i + lx.wordsz <= size; i += lx.wordsz) {
-		unsigned bit = (unsigned)i * 8;
-		uint64_t w = set[bit / 64] >> (bit % 64);
-		lx_stw(b + i, lx.wordsz == 4 ? (uint32_t)w : w);
-	}
+	lx_sigset_to_guest(b, size, set);
 	return lx_copy_to_guest(a, b, size);
 }

@@ -298,6 +298,20 @@ void lx_strace_print(struct lx_thread *t, const char *fmt, ...)
 LX_SYSCALL_LIST(LX_DECLARE_HANDLER)
 #undef LX_DECLARE_HANDLER
 
+/*
+ * A call and its y2038 form of 32-bit ABIs (64-bit time_t in its structures):
+ * the two handlers run @fn(a, t64), t64 true for @name64.
+ */
+#define LX_TIME64_SYSCALLS(name, name64, fn)                                                       \
+	LX_SYSCALL(name)                                                                           \
+	{                                                                                          \
+		return fn(a, false);                                                               \
+	}                                                                                          \
+	LX_SYSCALL(name64)                                                                         \
+	{                                                                                          \
+		return fn(a, true);                                                                \
+	}
+
 /** lx_ret() - a host libc result (-1 + errno) as a handler result. */
 static inline int64_t lx_ret(int64_t r)
 {

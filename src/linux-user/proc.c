@@ -783,15 +783,7 @@ static int64_t do_futex(uint64_t *a, bool t64)
 		       (uint32_t)a[5]);
 }
 
-LX_SYSCALL(futex)
-{
-	return do_futex(a, false);
-}
-
-LX_SYSCALL(futex_time64)
-{
-	return do_futex(a, true);
-}
+LX_TIME64_SYSCALLS(futex, futex_time64, do_futex)
 
 LX_SYSCALL(set_tid_address)
 {
@@ -1038,11 +1030,6 @@ LX_SYSCALL(getrlimit)
 	lx_stw(b, rlim_to_guest(rl.rlim_cur));
 	lx_stw(b + lx.wordsz, rlim_to_guest(rl.rlim_max));
 	return lx_copy_to_guest(a[1], b, 2 * lx.wordsz);
-}
-
-LX_SYSCALL(ugetrlimit)
-{
-	return lx_sys_getrlimit(t, a);
 }
 
 LX_SYSCALL(setrlimit)

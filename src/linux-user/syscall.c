@@ -15,6 +15,13 @@
 #define NORET LX_SF_NORET
 
 #define S(name, n, flags, fmt) [LX_SYS_##name] = { #name, lx_sys_##name, n, flags, fmt }
+/*
+ * A call served by the handler of @as: another name of the same call
+ * (ugetrlimit), or a *64 call of a 32-bit ABI once its fixup_args joined the
+ * 64-bit values and moved statfs64's buffer argument (put_stat/put_statfs
+ * write the ABI's stat64 and statfs64 layouts).
+ */
+#define A(name, as, n, flags, fmt) [LX_SYS_##name] = { #name, lx_sys_##as, n, flags, fmt }
 
 const struct lx_syscall_def lx_syscalls[LX_SYS_COUNT] = {
 	/* files */
@@ -85,14 +92,14 @@ const struct lx_syscall_def lx_syscalls[LX_SYS_COUNT] = {
 	S(umask, 1, 0, "m:o"),
 	S(truncate, 2, 0, "sl"),
 	S(ftruncate, 2, 0, "dl"),
-	S(truncate64, 2, 0, "sl"),
-	S(ftruncate64, 2, 0, "dl"),
-	S(stat64, 2, 0, "sp"),
-	S(lstat64, 2, 0, "sp"),
-	S(fstat64, 2, 0, "dp"),
-	S(fstatat64, 4, 0, "fspx"),
-	S(statfs64, 2, 0, "sp"),
-	S(fstatfs64, 2, 0, "dp"),
+	A(truncate64, truncate, 2, 0, "sl"),
+	A(ftruncate64, ftruncate, 2, 0, "dl"),
+	A(stat64, stat, 2, 0, "sp"),
+	A(lstat64, lstat, 2, 0, "sp"),
+	A(fstat64, fstat, 2, 0, "dp"),
+	A(fstatat64, newfstatat, 4, 0, "fspx"),
+	A(statfs64, statfs, 2, 0, "sp"),
+	A(fstatfs64, fstatfs, 2, 0, "dp"),
 	S(fallocate, 4, 0, "dxll"),
 	S(fsync, 1, 0, "d"),
 	S(fdatasync, 1, 0, "d"),
@@ -103,7 +110,7 @@ const struct lx_syscall_def lx_syscalls[LX_SYS_COUNT] = {
 	S(readahead, 3, 0, "dlu"),
 	S(flock, 2, RST, "dx"),
 	S(fcntl, 3, RST, "dFx"),
-	S(fcntl64, 3, RST, "dFx"),
+	A(fcntl64, fcntl, 3, RST, "dFx"),
 	S(ioctl, 3, RST, "dxx"),
 	S(getxattr, 4, 0, "sspu"),
 	S(lgetxattr, 4, 0, "sspu"),
@@ -202,7 +209,7 @@ const struct lx_syscall_def lx_syscalls[LX_SYS_COUNT] = {
 	S(setsid, 0, 0, ""),
 	S(prlimit64, 4, 0, "ddpp"),
 	S(getrlimit, 2, 0, "dp"),
-	S(ugetrlimit, 2, 0, "dp"),
+	A(ugetrlimit, getrlimit, 2, 0, "dp"),
 	S(setrlimit, 2, 0, "dp"),
 	S(getrusage, 2, 0, "dp"),
 	S(uname, 1, 0, "p"),

@@ -51,15 +51,7 @@ static int64_t do_clock_gettime(uint64_t *a, bool t64)
 	return put_ts(a[1], &ts, t64);
 }
 
-LX_SYSCALL(clock_gettime)
-{
-	return do_clock_gettime(a, false);
-}
-
-LX_SYSCALL(clock_gettime64)
-{
-	return do_clock_gettime(a, true);
-}
+LX_TIME64_SYSCALLS(clock_gettime, clock_gettime64, do_clock_gettime)
 
 static int64_t do_clock_getres(uint64_t *a, bool t64)
 {
@@ -70,15 +62,7 @@ static int64_t do_clock_getres(uint64_t *a, bool t64)
 	return put_ts(a[1], &ts, t64);
 }
 
-LX_SYSCALL(clock_getres)
-{
-	return do_clock_getres(a, false);
-}
-
-LX_SYSCALL(clock_getres_time64)
-{
-	return do_clock_getres(a, true);
-}
+LX_TIME64_SYSCALLS(clock_getres, clock_getres_time64, do_clock_getres)
 
 LX_SYSCALL(clock_settime)
 {
@@ -102,15 +86,7 @@ static int64_t do_clock_nanosleep(uint64_t *a, bool t64)
 	return r;
 }
 
-LX_SYSCALL(clock_nanosleep)
-{
-	return do_clock_nanosleep(a, false);
-}
-
-LX_SYSCALL(clock_nanosleep_time64)
-{
-	return do_clock_nanosleep(a, true);
-}
+LX_TIME64_SYSCALLS(clock_nanosleep, clock_nanosleep_time64, do_clock_nanosleep)
 
 LX_SYSCALL(nanosleep)
 {
@@ -290,15 +266,7 @@ static int64_t do_timer_settime(uint64_t *a, bool t64)
 	return 0;
 }
 
-LX_SYSCALL(timer_settime)
-{
-	return do_timer_settime(a, false);
-}
-
-LX_SYSCALL(timer_settime64)
-{
-	return do_timer_settime(a, true);
-}
+LX_TIME64_SYSCALLS(timer_settime, timer_settime64, do_timer_settime)
 
 static int64_t do_timer_gettime(uint64_t *a, bool t64)
 {
@@ -309,15 +277,7 @@ static int64_t do_timer_gettime(uint64_t *a, bool t64)
 	return put_itimerspec(a[1], &v, t64);
 }
 
-LX_SYSCALL(timer_gettime)
-{
-	return do_timer_gettime(a, false);
-}
-
-LX_SYSCALL(timer_gettime64)
-{
-	return do_timer_gettime(a, true);
-}
+LX_TIME64_SYSCALLS(timer_gettime, timer_gettime64, do_timer_gettime)
 
 LX_SYSCALL(timer_getoverrun)
 {
@@ -349,15 +309,7 @@ static int64_t do_timerfd_settime(uint64_t *a, bool t64)
 	return 0;
 }
 
-LX_SYSCALL(timerfd_settime)
-{
-	return do_timerfd_settime(a, false);
-}
-
-LX_SYSCALL(timerfd_settime64)
-{
-	return do_timerfd_settime(a, true);
-}
+LX_TIME64_SYSCALLS(timerfd_settime, timerfd_settime64, do_timerfd_settime)
 
 static int64_t do_timerfd_gettime(uint64_t *a, bool t64)
 {
@@ -368,15 +320,7 @@ static int64_t do_timerfd_gettime(uint64_t *a, bool t64)
 	return put_itimerspec(a[1], &v, t64);
 }
 
-LX_SYSCALL(timerfd_gettime)
-{
-	return do_timerfd_gettime(a, false);
-}
-
-LX_SYSCALL(timerfd_gettime64)
-{
-	return do_timerfd_gettime(a, true);
-}
+LX_TIME64_SYSCALLS(timerfd_gettime, timerfd_gettime64, do_timerfd_gettime)
 
 LX_SYSCALL(sched_rr_get_interval)
 {

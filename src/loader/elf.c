@@ -53,6 +53,34 @@ static uint64_t rd64(const uint8_t *p, bool be)
 	return hi << 32 | lo;
 }
 
+/*
+ * A field of a header whose ELF32 and ELF64 forms differ: its offset and size
+ * in each class (gABI "ELF Header" and "Program Header").
+ */
+struct elf_field {
+	uint8_t off32, size32, off64, size64;
+};
+
+static const struct elf_field EH_ENTRY = { 24, 4, 24, 8 }, EH_PHOFF = { 28, 4, 32, 8 },
+	EH_FLAGS = { 36, 4, 48, 4 }, EH_PHENTSIZE = { 42, 2, 54, 2 }, EH_PHNUM = { 44, 2, 56, 2 };
+static const struct elf_field PH_OFFSET = { 4, 4, 8, 8 }, PH_VADDR = { 8, 4, 16, 8 },
+	PH_PADDR = { 12, 4, 24, 8 }, PH_FILESZ = { 16, 4, 32, 8 }, PH_MEMSZ = { 20, 4, 40, 8 },
+	PH_FLAGS = { 24, 4, 4, 4 }, PH_ALIGN = { 28, 4, 48, 8 };
+
+static uint64_t rd_field(const uint8_t *h, const struct elf_field *f, bool is64, bool be)
+{
+	const uint8_t *p = h + (is64 ? f->off64 : f->off32);
+
+	switch (is64 ? f->size64 : f->size32) {
+	case 2:
+		return rd16(p, be);
+	case 4:
+		return rd32(p, be);
+	default:
+		return rd64(p, be);
+	}
+}
+
 bool elf_is_elf(const void *buf, size_t len)
 {
 	return len >= 4 && memcmp(buf, "\177ELF", 4) == 0;
@@ -122,23 +150,13 @@ static int parse_phdrs(struct elf_file *ef, char *err, size_t errlen)
 		uint64_t fend, mend;
 
 		ph->type = rd32(p, be);
-		if (is64) {
-			ph->flags = rd32(p + 4, be);
-			ph->offset = rd64(p + 8, be);
-			ph->vaddr = rd64(p + 16, be);
-			ph->paddr = rd64(p + 24, be);
-			ph->filesz = rd64(p + 32, be);
-			ph->memsz = rd64(p + 40, be);
-			ph->align = rd64(p + 48, be);
-		} else {
-			ph->offset = rd32(p + 4, be);
-			ph->vaddr = rd32(p + 8, be);
-			ph->paddr = rd32(p + 12, be);
-			ph->filesz = rd32(p + 16, be);
-			ph->memsz = rd32(p + 20, be);
-			ph->flags = rd32(p + 24, be);
-			ph->align = rd32(p + 28, be);
-		}
+		ph->flags = (uint32_t)rd_field(p, &PH_FLAGS, is64, be);
+		ph->offset = rd_field(p, &PH_OFFSET, is64, be);
+		ph->vaddr = rd_field(p, &PH_VADDR, is64, be);
+		ph->paddr = rd_field(p, &PH_PADDR, is64, be);
+		ph->filesz = rd_field(p, &PH_FILESZ, is64, be);
+		ph->memsz = rd_field(p, &PH_MEMSZ, is64, be);
+		ph->align = rd_field(p, &PH_ALIGN, is64, be);
 		if (ph->type == ELF_PT_GNU_STACK) {
 			have_stack = true;
 			ef->exec_stack = (ph->flags & ELF_PF_X) != 0;
@@ -272,19 +290,11 @@ int elf_open_fd(struct elf_file *ef, int fd, char *err, size_t errlen)
 		ret = -ENOEXEC;
 		goto fail;
 	}
-	if (is64) {
-		ef->entry = rd64(h + 24, be);
-		ef->phoff = rd64(h + 32, be);
-		ef->eflags = rd32(h + 48, be);
-		ef->phentsize = rd16(h + 54, be);
-		ef->phnum = rd16(h + 56, be);
-	} else {
-		ef->entry = rd32(h + 24, be);
-		ef->phoff = rd32(h + 28, be);
-		ef->eflags = rd32(h + 36, be);
-		ef->phentsize = rd16(h + 42, be);
-		ef->phnum = rd16(h + 44, be);
-	}
+	ef->entry = rd_field(h, &EH_ENTRY, is64, be);
+	ef->phoff = rd_field(h, &EH_PHOFF, is64, be);
+	ef->eflags = (uint32_t)rd_field(h, &EH_FLAGS, is64, be);
+	ef->phentsize = (uint16_t)rd_field(h, &EH_PHENTSIZE, is64, be);
+	ef->phnum = (uint16_t)rd_field(h, &EH_PHNUM, is64, be);
 	if (ef->type != ELF_ET_EXEC && ef->type != ELF_ET_DYN) {
 		seterr(err, errlen, "not an executable (ELF type %u)", ef->type);
 		ret = -ENOEXEC;

@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <elf.h>
+#include <endian.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "morph/linux-user.h"
 #include "frontends/riscv/rv-cpu.h"
 #include "src/linux-user/lx.h"
+#include "check-suite.h"
 
 extern const struct linux_abi rv64_linux_abi;
 
@@ -275,6 +277,14 @@ static void expect_bad(const uint8_t *b, size_t n, const char *needle)
 	ck_assert_msg(strstr(err, needle), "error '%s' lacks '%s'", err, needle);
 }
 
+/* A fresh valid file, changed by @change, must be refused with @needle in the message */
+#define EXPECT_BAD_AFTER(change, needle)                                                           \
+	do {                                                                                       \
+		n = make_elf(b, sizeof(b));                                                        \
+		change;                                                                            \
+		expect_bad(b, n, needle);                                                          \
+	} while (0)
+
 START_TEST(elf_malformed)
 {
 	uint8_t b[0x400];
@@ -287,42 +297,18 @@ START_TEST(elf_malformed)
 	expect_bad(b, 3, "not an ELF");
 	expect_bad(b, 40, "truncated ELF header");
 
-	n = make_elf(b, sizeof(b));
-	e->e_ident[EI_CLASS] = 7;
-	expect_bad(b, n, "class");
-	n = make_elf(b, sizeof(b));
-	e->e_ident[EI_DATA] = 0;
-	expect_bad(b, n, "byte order");
-	n = make_elf(b, sizeof(b));
-	e->e_type = ET_REL;
-	expect_bad(b, n, "not an executable");
-	n = make_elf(b, sizeof(b));
-	e->e_phentsize = 40;
-	expect_bad(b, n, "entry size");
-	n = make_elf(b, sizeof(b));
-	e->e_phnum = 0;
-	expect_bad(b, n, "program header count");
-	n = make_elf(b, sizeof(b));
-	e->e_phoff = 0x3f0;
-	expect_bad(b, n, "beyond the end");
-	n = make_elf(b, sizeof(b));
-	e->e_phoff = UINT64_MAX - 8;
-	expect_bad(b, n, "beyond the end");
-	n = make_elf(b, sizeof(b));
-	p->p_filesz = 0x1000;
-	expect_bad(b, n, "beyond the end");
-	n = make_elf(b, sizeof(b));
-	p->p_offset = UINT64_MAX - 0x10;
-	expect_bad(b, n, "beyond the end");
-	n = make_elf(b, sizeof(b));
-	p->p_memsz = 0x100;
-	expect_bad(b, n, "file size larger");
-	n = make_elf(b, sizeof(b));
-	p->p_vaddr = UINT64_MAX - 0x100;
-	expect_bad(b, n, "overflows");
-	n = make_elf(b, sizeof(b));
-	p->p_type = PT_NOTE;
-	expect_bad(b, n, "no loadable segment");
+	EXPECT_BAD_AFTER(e->e_ident[EI_CLASS] = 7, "class");
+	EXPECT_BAD_AFTER(e->e_ident[EI_DATA] = 0, "byte order");
+	EXPECT_BAD_AFTER(e->e_type = ET_REL, "not an executable");
+	EXPECT_BAD_AFTER(e->e_phentsize = 40, "entry size");
+	EXPECT_BAD_AFTER(e->e_phnum = 0, "program header count");
+	EXPECT_BAD_AFTER(e->e_phoff = 0x3f0, "beyond the end");
+	EXPECT_BAD_AFTER(e->e_phoff = UINT64_MAX - 8, "beyond the end");
+	EXPECT_BAD_AFTER(p->p_filesz = 0x1000, "beyond the end");
+	EXPECT_BAD_AFTER(p->p_offset = UINT64_MAX - 0x10, "beyond the end");
+	EXPECT_BAD_AFTER(p->p_memsz = 0x100, "file size larger");
+	EXPECT_BAD_AFTER(p->p_vaddr = UINT64_MAX - 0x100, "overflows");
+	EXPECT_BAD_AFTER(p->p_type = PT_NOTE, "no loadable segment");
 
 	/* PT_INTERP must be a terminated path inside the file */
 	n = make_elf(b, sizeof(b));
@@ -346,6 +332,68 @@ START_TEST(elf_malformed)
 	p[1].p_offset = 0;
 	p[1].p_filesz = 1;
 	expect_bad(b, n, "PT_INTERP");
+}
+END_TEST
+
+/* ELF32 and big-endian: every header field where the other class keeps it */
+START_TEST(elf32_big_endian)
+{
+	uint8_t b[0x400];
+	Elf32_Ehdr *e = (Elf32_Ehdr *)b;
+	Elf32_Phdr *p = (Elf32_Phdr *)(b + sizeof(*e));
+	struct elf_file ef;
+	char err[256];
+
+	memset(b, 0, sizeof(b));
+	memcpy(e->e_ident, ELFMAG, SELFMAG);
+	e->e_ident[EI_CLASS] = ELFCLASS32;
+	e->e_ident[EI_DATA] = ELFDATA2MSB;
+	e->e_ident[EI_VERSION] = EV_CURRENT;
+	e->e_type = htobe16(ET_DYN);
+	e->e_machine = htobe16(EM_MIPS);
+	e->e_version = htobe32(EV_CURRENT);
+	e->e_entry = htobe32(0x1234);
+	e->e_phoff = htobe32(sizeof(*e));
+	e->e_flags = htobe32(0x70001007);
+	e->e_phentsize = htobe16(sizeof(*p));
+	e->e_phnum = htobe16(2);
+	p[0].p_type = htobe32(PT_LOAD);
+	p[0].p_offset = htobe32(0x10);
+	p[0].p_vaddr = htobe32(0x400010);
+	p[0].p_paddr = htobe32(0x500010);
+	p[0].p_filesz = htobe32(0x2f0);
+	p[0].p_memsz = htobe32(0x20f0);
+	p[0].p_flags = htobe32(PF_R | PF_X);
+	p[0].p_align = htobe32(0x10000);
+	p[1].p_type = htobe32(PT_GNU_STACK);
+	p[1].p_flags = htobe32(PF_R | PF_W);
+
+	ck_assert_int_eq(open_buf(&ef, b, 0x300, err), 0);
+	ck_assert_uint_eq(ef.elf_class, 1);
+	ck_assert(ef.big_endian);
+	ck_assert_uint_eq(ef.type, ET_DYN);
+	ck_assert_uint_eq(ef.machine, EM_MIPS);
+	ck_assert_uint_eq(ef.entry, 0x1234);
+	ck_assert_uint_eq(ef.phoff, sizeof(*e));
+	ck_assert_uint_eq(ef.eflags, 0x70001007);
+	ck_assert_uint_eq(ef.phentsize, sizeof(*p));
+	ck_assert_uint_eq(ef.phnum, 2);
+	ck_assert_uint_eq(ef.phdrs[0].type, ELF_PT_LOAD);
+	ck_assert_uint_eq(ef.phdrs[0].offset, 0x10);
+	ck_assert_uint_eq(ef.phdrs[0].vaddr, 0x400010);
+	ck_assert_uint_eq(ef.phdrs[0].paddr, 0x500010);
+	ck_assert_uint_eq(ef.phdrs[0].filesz, 0x2f0);
+	ck_assert_uint_eq(ef.phdrs[0].memsz, 0x20f0);
+	ck_assert_uint_eq(ef.phdrs[0].flags, ELF_PF_R | ELF_PF_X);
+	ck_assert_uint_eq(ef.phdrs[0].align, 0x10000);
+	ck_assert_uint_eq(ef.min_vaddr, 0x400010);
+	ck_assert_uint_eq(ef.max_vaddr, 0x402100);
+	ck_assert(!ef.exec_stack);
+	elf_close(&ef);
+
+	/* an ELF32 segment may not reach past 4 GiB */
+	p[0].p_vaddr = htobe32(0xfffff000);
+	expect_bad(b, 0x300, "overflows");
 }
 END_TEST
 
@@ -658,54 +706,20 @@ END_TEST
 static Suite *suite(void)
 {
 	Suite *s = suite_create("linux-user");
-	TCase *tc = tcase_create("guest-space");
 
-	tcase_add_checked_fixture(tc, setup_lx, teardown_lx);
-	tcase_add_test(tc, gs_reservation);
-	tcase_add_test(tc, gs_map_split_merge);
-	tcase_add_test(tc, gs_exec_tracking);
-	tcase_add_test(tc, gs_find_free_topdown);
-	tcase_add_test(tc, gs_brk_behaviour);
-	tcase_add_test(tc, gs_bounds);
-	tcase_add_test(tc, guest_copy_helpers);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("elf");
-	tcase_add_checked_fixture(tc, setup_lx, teardown_lx);
-	tcase_add_test(tc, elf_valid);
-	tcase_add_test(tc, elf_malformed);
-	tcase_add_test(tc, elf_missing_file);
-	tcase_add_test(tc, elf_load_segments);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("translate");
-	tcase_add_checked_fixture(tc, setup_lx, teardown_lx);
-	tcase_add_test(tc, bitmaps);
-	tcase_add_test(tc, valmaps);
-	tcase_add_test(tc, signals);
-	tcase_add_test(tc, siginfo_layout);
-	tcase_add_test(tc, stack_t_layout);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("riscv64");
-	tcase_add_checked_fixture(tc, setup_lx, teardown_lx);
-	tcase_add_test(tc, rv_sigframe_roundtrip);
-	tcase_add_test(tc, rv_syscall_table);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("safe-syscall");
-	tcase_add_test(tc, safe_syscall_flag);
-	suite_add_tcase(s, tc);
+	CHECK_TCASE(s, "guest-space", setup_lx, teardown_lx, gs_reservation, gs_map_split_merge,
+		    gs_exec_tracking, gs_find_free_topdown, gs_brk_behaviour, gs_bounds,
+		    guest_copy_helpers);
+	CHECK_TCASE(s, "elf", setup_lx, teardown_lx, elf_valid, elf_malformed, elf32_big_endian,
+		    elf_missing_file, elf_load_segments);
+	CHECK_TCASE(s, "translate", setup_lx, teardown_lx, bitmaps, valmaps, signals,
+		    siginfo_layout, stack_t_layout);
+	CHECK_TCASE(s, "riscv64", setup_lx, teardown_lx, rv_sigframe_roundtrip, rv_syscall_table);
+	CHECK_TCASE(s, "safe-syscall", NULL, NULL, safe_syscall_flag);
 	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(suite());
 }
