@@ -1407,7 +1407,7 @@ bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx)
 
 	cg->ir = ctx;
 	cg->tb = tb;
-	cg->nfix = cg->nslow = cg->nmap = 0;
+	cg->nfix = cg->nslow = cg->nmap = cg->nfpslow = 0;
 	cg->have_insn = false;
 	cg->insn_pc = tb->pc;
 	cg->fused_label = -1;
@@ -1417,6 +1417,7 @@ bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx)
 	for (unsigned i = 0; i < IR_MAX_LABELS; i++)
 		cg->label_off[i] = -1;
 	x86_ra_begin(cg);
+	x86_xmm_reset(cg);
 
 	/* TB entry: leave at once if the hart was asked to (DESIGN.md 2.4) */
 	x86_alu_mi(b, X86_CMP, 32, x86_env(ENV_OFF(exit_request)), 0);
@@ -1428,10 +1429,12 @@ bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx)
 		cg->op = i;
 		if (!dead_result(cg, op) && !fuse_address(cg, i))
 			gen_op(cg, op);
+		x86_xmm_after_op(cg, op);
 		x86_ra_end_op(cg, op);
 	}
 	map_close_insn(cg);
 
+	x86_gen_fp_slow(cg);
 	for (unsigned i = 0; i < cg->nslow; i++)
 		gen_slow(cg, &cg->slow[i]);
 

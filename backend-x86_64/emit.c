@@ -501,6 +501,11 @@ void x86_movq_xm(struct x86_buf *b, unsigned w, int xdst, struct x86_mem m)
 	op_rm(b, OPC_66 | wflag(w) | OPC_0F | 0x6e, xdst, m);
 }
 
+void x86_movq_mx(struct x86_buf *b, struct x86_mem m, int xsrc)
+{
+	op_rm(b, OPC_66 | wflag(64) | OPC_0F | 0x7e, xsrc, m);
+}
+
 void x86_movq_rx(struct x86_buf *b, unsigned w, int dst, int xsrc)
 {
 	op_rr(b, OPC_66 | wflag(w) | OPC_0F | 0x7e, xsrc, dst);

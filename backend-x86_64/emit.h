@@ -174,6 +174,8 @@ void x86_sse(struct x86_buf *b, enum x86_sse op, bool dbl, int xdst, int xsrc);
 void x86_movq_xr(struct x86_buf *b, unsigned w, int xdst, int src);
 /** movq/movd xmm <- memory */
 void x86_movq_xm(struct x86_buf *b, unsigned w, int xdst, struct x86_mem m);
+/** movq memory <- xmm (the low 64 bits) */
+void x86_movq_mx(struct x86_buf *b, struct x86_mem m, int xsrc);
 /** movq/movd GPR <- xmm (a 32-bit move zero-extends) */
 void x86_movq_rx(struct x86_buf *b, unsigned w, int dst, int xsrc);
 

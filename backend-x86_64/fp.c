@@ -12,10 +12,17 @@
  * dynamic rounding mode other than RNE). Comparisons have no NaN case: their
  * flags (ucomis: quiet, comis: any NaN is invalid) are IEEE's.
  *
- * The slow path sits inline behind a jump so it sees the register state of
- * the op: it keeps live caller-saved registers on the stack around the call,
- * and writes dirty globals and the pc to env first since the fallback may
- * raise a guest exception.
+ * The fast path runs straight through; the slow path (the fallback call) is
+ * emitted after the TB body from the register state recorded at the op: it
+ * writes dirty globals and the pc to env first since the fallback may raise
+ * a guest exception, and keeps live caller-saved registers on the stack.
+ *
+ * Values of binary64 ops stay in xmm3-xmm15 as copies of their temps (the
+ * temps' GPR copies remain the allocator's business), so a chain of FP ops
+ * reads its operands from xmm registers instead of moving each one over
+ * from a GPR. A copy is dropped when its temp is written by anything else,
+ * and all of them at labels, calls and softMMU accesses (whose miss path
+ * calls C).
  */
 #include <stdlib.h>
 
@@ -23,8 +30,8 @@
 
 #define FP_NANBOX_HI 0xffffffff00000000ull
 
-/* Registers the inline path uses: xmm0 = a, xmm1 = b, xmm2 = the result. */
-enum { XA = 0, XB = 1, XR = 2 };
+/* Scratch: xmm0 = a, xmm1 = b, xmm2 = the result; the cache is xmm3 and up. */
+enum { XA = 0, XB = 1, XR = 2, XCACHE0 = 3, XCACHE_N = 13 };
 
 static const int fp_arg_regs[4] = {X86_RDI, X86_RSI, X86_RDX, X86_RCX};
 
@@ -36,53 +43,145 @@ static size_t check_boxed(struct x86_buf *b, int reg)
 	return x86_jcc32(b, X86_CC_B, (size_t)-1);
 }
 
-static void gen_compare(struct x86_buf *b, enum ir_fp_kind k, bool dbl, int rd)
+static void gen_compare(struct x86_buf *b, enum ir_fp_kind k, bool dbl, int rd, int xa, int xb)
 {
 	x86_zero(b, rd);
 	if (k == IR_FP_EQ) {
 		x86_zero(b, X86_R11);
-		x86_sse(b, X86_SSE_UCOMI, dbl, XA, XB);
+		x86_sse(b, X86_SSE_UCOMI, dbl, xa, xb);
 		x86_setcc(b, X86_CC_E, rd);
 		x86_setcc(b, X86_CC_NP, X86_R11); /* unordered sets ZF too */
 		x86_alu_rr(b, X86_AND, 32, rd, X86_R11);
 		return;
 	}
 	/* comis b, a: "above" is b > a, i.e. a < b; unordered sets CF */
-	x86_sse(b, X86_SSE_COMI, dbl, XB, XA);
+	x86_sse(b, X86_SSE_COMI, dbl, xb, xa);
 	x86_setcc(b, k == IR_FP_LT ? X86_CC_A : X86_CC_AE, rd);
 }
 
-static void gen_slow_call(struct x86_cg *cg, const struct ir_op *op, int rd)
-{
-	struct x86_buf *b = &cg->b;
-	const struct ir_helper *h = ir_helper_get((unsigned)op->args[4]);
-	enum ir_fp_kind k = IR_FP_KIND(op->args[3]);
-	struct x86_saved saved;
-	unsigned n = 0;
 
+/* ---- the xmm copies ---- */
+
+static void xmm_drop(struct x86_cg *cg, int x)
+{
+	int t = cg->xmm_temp[x];
+
+	if (t >= 0)
+		cg->t[t].xmm = -1;
+	cg->xmm_temp[x] = -1;
+}
+
+void x86_xmm_reset(struct x86_cg *cg)
+{
+	for (int x = 0; x < 16; x++)
+		cg->xmm_temp[x] = -1;
+	for (unsigned t = 0; t < cg->ir->ntemps; t++)
+		cg->t[t].xmm = -1;
+	cg->xmm_next = 0;
+}
+
+static void xmm_forget_temp(struct x86_cg *cg, ir_temp t)
+{
+	if (cg->t[t].xmm >= 0)
+		xmm_drop(cg, cg->t[t].xmm);
+}
+
+void x86_xmm_after_op(struct x86_cg *cg, const struct ir_op *op)
+{
+	unsigned f = ir_op_defs[op->opc].flags;
+
+	switch (op->opc) {
+	case IR_fpop: /* x86_gen_fpop() keeps its result's copy */
+	case IR_insn_start:
+		return;
+	case IR_call:
+	case IR_st_env:
+	case IR_set_label:
+		x86_xmm_reset(cg);
+		return;
+	default:
+		if ((f & IR_OPF_MEM) && cg->softmmu) {
+			x86_xmm_reset(cg);
+			return;
+		}
+		for (unsigned k = 0; k < op->nout; k++)
+			xmm_forget_temp(cg, (ir_temp)op->args[k]);
+	}
+}
+
+/* A cache register for a new copy, not one of @avoid (a bit per xmm). */
+static int xmm_alloc(struct x86_cg *cg, unsigned avoid)
+{
+	for (int i = 0; i < XCACHE_N; i++) {
+		int x = XCACHE0 + i;
+		if (cg->xmm_temp[x] < 0 && !(avoid & (1u << x)))
+			return x;
+	}
+	for (;;) {
+		int x = XCACHE0 + cg->xmm_next;
+		cg->xmm_next = (uint8_t)((cg->xmm_next + 1) % XCACHE_N);
+		if (!(avoid & (1u << x))) {
+			xmm_drop(cg, x);
+			return x;
+		}
+	}
+}
+
+static void xmm_bind(struct x86_cg *cg, ir_temp t, int x)
+{
+	xmm_forget_temp(cg, t);
+	xmm_drop(cg, x);
+	cg->xmm_temp[x] = (int16_t)t;
+	cg->t[t].xmm = (int8_t)x;
+}
+
+/*
+ * An xmm register holding binary64 operand @t: its copy, or a new copy from
+ * its GPR copy, its home, or its constant value.
+ */
+static int xmm_operand(struct x86_cg *cg, ir_temp t, unsigned avoid)
+{
+	struct x86_temp *x = &cg->t[t];
+	int xr;
+
+	if (x->xmm >= 0)
+		return x->xmm;
+	xr = xmm_alloc(cg, avoid);
+	if (x->reg >= 0 || x86_is_const(cg, t))
+		x86_movq_xr(&cg->b, 64, xr, x86_ra_get(cg, t));
+	else /* no register copy: the home is current */
+		x86_movq_xm(&cg->b, 64, xr, x86_ra_home(cg, t));
+	xmm_bind(cg, t, xr);
+	return xr;
+}
+
+/* ---- the op ---- */
+
+/* Record the slow path of the op being compiled: the state it must rebuild. */
+static struct x86_fpslow *slow_begin(struct x86_cg *cg, int rd, int xa, int xb)
+{
+	struct x86_fpslow *s = &cg->fpslow[cg->nfpslow++];
+
+	s->njcc = 0;
+	s->op = (uint16_t)cg->op;
+	s->pc = cg->insn_pc;
+	s->rd = (int8_t)rd;
+	s->xa = (int8_t)xa;
+	s->xb = (int8_t)xb;
+	s->xr = -1;
+	s->push = 0;
+	s->xsave = 0;
 	for (int r = 0; r < X86_NREGS; r++) {
 		int t = cg->reg_temp[r];
 
 		/* rd too: if d is a global, it still holds its old value here */
-		if (t >= 0 && cg->ir->temps[t].kind == IR_TEMP_GLOBAL && !cg->t[t].mem)
-			x86_store(b, x86_temp_width(cg, (ir_temp)t), x86_ra_home(cg, (ir_temp)t), r);
+		s->dirty[r] = (int16_t)(t >= 0 && cg->ir->temps[t].kind == IR_TEMP_GLOBAL &&
+						!cg->t[t].mem ? t : -1);
+		if (t >= 0 && r != rd &&
+		    ((X86_ALLOC_MASK & ~X86_CALLEE_SAVED_MASK) & X86_RBIT(r)))
+			s->push |= (uint16_t)X86_RBIT(r);
 	}
-	x86_store_insn_pc(cg, X86_R11);
-	x86_push_live(cg, rd, &saved);
-
-	x86_env_ptr(b, fp_arg_regs[n++]);
-	x86_movq_rx(b, 64, fp_arg_regs[n++], XA);
-	if (k != IR_FP_SQRT)
-		x86_movq_rx(b, 64, fp_arg_regs[n++], XB);
-	if (op->args[5] != IR_FP_NO_IMM)
-		x86_mov_ri(b, fp_arg_regs[n++], (uint32_t)op->args[5]);
-	if (n != h->nargs)
-		abort(); /* the frontend named a fallback of another shape */
-	x86_call_abs(b, h->fn, cg->rx_delta, X86_RAX);
-	x86_mov_rr(b, 64, X86_R11, X86_RAX);
-
-	x86_pop_live(cg, &saved);
-	x86_mov_rr(b, 64, rd, X86_R11);
+	return s;
 }
 
 void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op)
@@ -92,60 +191,147 @@ void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op)
 	uint64_t kind = op->args[3];
 	enum ir_fp_kind k = IR_FP_KIND(kind);
 	bool dbl = !(kind & IR_FP_F32BOX), unary = k == IR_FP_SQRT;
-	size_t to_slow[4], done;
-	unsigned nslow = 0;
-	int ra, rb = -1, rd;
+	size_t to_slow[4];
+	unsigned nslow = 0, avoid = 0;
+	int xa, xb = XB, xr = XR, rd;
+	struct x86_fpslow *s;
 
-	ra = x86_ra_get(cg, a);
-	if (!unary)
-		rb = x86_ra_get(cg, bt);
-	rd = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
+	if (dbl) {
+		xa = xmm_operand(cg, a, 0);
+		avoid = 1u << xa;
+		if (!unary) {
+			xb = xmm_operand(cg, bt, avoid);
+			avoid |= 1u << xb;
+		}
+		rd = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
+	} else {
+		int ra = x86_ra_get(cg, a), rb = unary ? -1 : x86_ra_get(cg, bt);
 
-	/* xmm0/xmm1 also carry the operands to the slow path */
-	x86_movq_xr(b, 64, XA, ra);
-	if (!unary)
-		x86_movq_xr(b, 64, XB, rb);
-	if (IR_FP_GUARD_OFF(kind)) {
-		x86_alu_mi(b, X86_CMP, 32, x86_env((int32_t)IR_FP_GUARD_OFF(kind)), 0);
-		to_slow[nslow++] = x86_jcc32(b, X86_CC_NE, (size_t)-1);
-	}
-	if (!dbl) {
+		/* before any branch to the slow path: it may evict (store) a value */
+		rd = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
+		xa = XA;
+		x86_movq_xr(b, 64, XA, ra);
+		if (!unary)
+			x86_movq_xr(b, 64, XB, rb);
 		to_slow[nslow++] = check_boxed(b, ra);
 		if (!unary && rb != ra)
 			to_slow[nslow++] = check_boxed(b, rb);
 	}
+	xmm_forget_temp(cg, d);
+	if (IR_FP_GUARD_OFF(kind)) {
+		x86_alu_mi(b, X86_CMP, 32, x86_env((int32_t)IR_FP_GUARD_OFF(kind)), 0);
+		to_slow[nslow++] = x86_jcc32(b, X86_CC_NE, (size_t)-1);
+	}
 
 	if (k >= IR_FP_EQ) {
-		gen_compare(b, k, dbl, rd);
+		gen_compare(b, k, dbl, rd, xa, xb);
 	} else {
 		static const enum x86_sse arith[] = {
 			[IR_FP_ADD] = X86_SSE_ADD, [IR_FP_SUB] = X86_SSE_SUB,
 			[IR_FP_MUL] = X86_SSE_MUL, [IR_FP_DIV] = X86_SSE_DIV,
 			[IR_FP_SQRT] = X86_SSE_SQRT,
 		};
+		if (dbl)
+			xr = xmm_alloc(cg, avoid);
 		if (unary) {
-			x86_sse(b, arith[k], dbl, XR, XA);
+			x86_sse(b, arith[k], dbl, xr, xa);
 		} else {
-			x86_sse(b, X86_SSE_MOVAP, dbl, XR, XA);
-			x86_sse(b, arith[k], dbl, XR, XB);
+			x86_sse(b, X86_SSE_MOVAP, dbl, xr, xa);
+			x86_sse(b, arith[k], dbl, xr, xb);
 		}
 		/* a NaN result is the guest's business */
-		x86_sse(b, X86_SSE_UCOMI, dbl, XR, XR);
+		x86_sse(b, X86_SSE_UCOMI, dbl, xr, xr);
 		to_slow[nslow++] = x86_jcc32(b, X86_CC_P, (size_t)-1);
-		x86_movq_rx(b, dbl ? 64 : 32, rd, XR);
+		x86_movq_rx(b, dbl ? 64 : 32, rd, xr);
 		if (!dbl) {
 			x86_movabs(b, X86_R11, FP_NANBOX_HI);
 			x86_alu_rr(b, X86_OR, 64, rd, X86_R11);
 		}
 	}
-	if (!nslow) {
-		x86_ra_set_out(cg, d, rd);
-		return;
+	if (nslow) {
+		s = slow_begin(cg, rd, xa, unary ? -1 : xb);
+		for (unsigned i = 0; i < nslow; i++)
+			s->jcc[s->njcc++] = (uint32_t)to_slow[i];
+		s->resume = (uint32_t)x86_off(b);
+		if (dbl && k < IR_FP_EQ)
+			s->xr = (int8_t)xr;
+		for (int x = XCACHE0; x < XCACHE0 + XCACHE_N; x++)
+			if (cg->xmm_temp[x] >= 0 && x != xr)
+				s->xsave |= (uint16_t)(1u << x);
 	}
-	done = x86_jmp32(b, (size_t)-1);
-	for (unsigned i = 0; i < nslow; i++)
-		x86_patch_rel32(b, to_slow[i], x86_off(b));
-	gen_slow_call(cg, op, rd);
-	x86_patch_rel32(b, done, x86_off(b));
+	if (dbl && k < IR_FP_EQ)
+		xmm_bind(cg, d, xr);
 	x86_ra_set_out(cg, d, rd);
+}
+
+static void gen_slow(struct x86_cg *cg, const struct x86_fpslow *s)
+{
+	struct x86_buf *b = &cg->b;
+	const struct ir_op *op = &cg->ir->ops[s->op];
+	const struct ir_helper *h = ir_helper_get((unsigned)op->args[4]);
+	enum ir_fp_kind k = IR_FP_KIND(op->args[3]);
+	unsigned n = 0, npush = 0, nx = 0;
+
+	for (unsigned i = 0; i < s->njcc; i++)
+		x86_patch_rel32(b, s->jcc[i], x86_off(b));
+	for (int r = 0; r < X86_NREGS; r++) {
+		ir_temp t = (ir_temp)s->dirty[r];
+
+		if (s->dirty[r] >= 0)
+			x86_store(b, x86_temp_width(cg, t), x86_ra_home(cg, t), r);
+	}
+	x86_movabs(b, X86_R11, s->pc);
+	x86_store(b, 64, x86_env((int32_t)cg->ir->pc_offset), X86_R11);
+
+	for (int r = 0; r < X86_NREGS; r++) {
+		if (s->push & X86_RBIT(r)) {
+			x86_push(b, r);
+			npush++;
+		}
+	}
+	for (int x = 0; x < 16; x++)
+		nx += (s->xsave >> x) & 1;
+	/* the xmm copies below the pushes; rsp 16-byte aligned at the call */
+	unsigned frame = 8 * (nx + ((npush + nx) & 1));
+	if (frame) {
+		unsigned i = 0;
+
+		x86_alu_ri(b, X86_SUB, 64, X86_RSP, (int32_t)frame);
+		for (int x = 0; x < 16; x++)
+			if (s->xsave & (1u << x))
+				x86_movq_mx(b, x86_m(X86_RSP, (int32_t)(8 * i++)), x);
+	}
+
+	x86_env_ptr(b, fp_arg_regs[n++]);
+	x86_movq_rx(b, 64, fp_arg_regs[n++], s->xa);
+	if (k != IR_FP_SQRT)
+		x86_movq_rx(b, 64, fp_arg_regs[n++], s->xb);
+	if (op->args[5] != IR_FP_NO_IMM)
+		x86_mov_ri(b, fp_arg_regs[n++], (uint32_t)op->args[5]);
+	if (n != h->nargs)
+		abort(); /* the frontend named a fallback of another shape */
+	x86_call_abs(b, h->fn, cg->rx_delta, X86_RAX);
+	x86_mov_rr(b, 64, X86_R11, X86_RAX);
+
+	if (frame) {
+		unsigned i = 0;
+
+		for (int x = 0; x < 16; x++)
+			if (s->xsave & (1u << x))
+				x86_movq_xm(b, 64, x, x86_m(X86_RSP, (int32_t)(8 * i++)));
+		x86_alu_ri(b, X86_ADD, 64, X86_RSP, (int32_t)frame);
+	}
+	for (int r = X86_NREGS; r-- > 0;)
+		if (s->push & X86_RBIT(r))
+			x86_pop(b, r);
+	x86_mov_rr(b, 64, s->rd, X86_R11);
+	if (s->xr >= 0)
+		x86_movq_xr(b, 64, s->xr, X86_R11);
+	x86_jmp32(b, s->resume);
+}
+
+void x86_gen_fp_slow(struct x86_cg *cg)
+{
+	for (unsigned i = 0; i < cg->nfpslow; i++)
+		gen_slow(cg, &cg->fpslow[i]);
 }

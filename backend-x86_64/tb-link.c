@@ -9,10 +9,12 @@
  * from one TB into the next one's entry.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend-x86_64/code-cache.h"
 #include "backend-x86_64/x86-jit.h"
@@ -218,6 +220,28 @@ static FILE *jit_log(void)
 	return f;
 }
 
+/*
+ * MORPH_PERF_MAP=1: name every TB in /tmp/perf-PID.map (Linux perf's JIT
+ * interface), so `perf report` shows translated code by guest pc.
+ */
+static FILE *perf_map(void)
+{
+	static FILE *f;
+	static bool tried;
+
+	if (!tried) {
+		const char *p = getenv("MORPH_PERF_MAP");
+		char path[64];
+
+		tried = true;
+		if (p && *p && strcmp(p, "0")) {
+			snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+			f = fopen(path, "w");
+		}
+	}
+	return f;
+}
+
 static int x86_compile(struct tb *tb, struct ir_ctx *ctx)
 {
 	struct x86_cg *cg = cg_state();
@@ -251,6 +275,11 @@ static int x86_compile(struct tb *tb, struct ir_ctx *ctx)
 	tb->host_map_len = cg->nmap / 2 - 1;
 	x86_cc.used = start + total;
 	x86_cc_sync_icache(tb->code, code_size);
+	if (perf_map()) {
+		fprintf(perf_map(), "%" PRIxPTR " %zx tb_0x%" PRIx64 "\n", (uintptr_t)tb->code,
+			code_size, tb->pc);
+		fflush(perf_map());
+	}
 	if (jit_log()) {
 		fprintf(jit_log(), "== cache offset 0x%zx size 0x%zx\n", start, code_size);
 		ir_dump(ctx, jit_log());

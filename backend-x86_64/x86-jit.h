@@ -71,6 +71,7 @@ struct x86_temp {
 	bool multi_bb;     /* named in more than one basic block */
 	uint32_t last_use; /* index of the last op naming it (UINT32_MAX: never dead) */
 	uint16_t next_read; /* next op reading the current value (X86_NEVER: none) */
+	int8_t xmm;        /* xmm register holding a copy of the value (fp.c), or -1 */
 };
 
 #define X86_NEVER 0xffffu
@@ -83,6 +84,22 @@ struct x86_slow {
 	uint8_t is_write;
 	uint32_t jcc_disp; /* offset of the rel32 that branches to it */
 	uint64_t pc;       /* guest pc of the instruction */
+};
+
+/*
+ * The fallback call of an IR_fpop, emitted after the TB body so the fast
+ * path runs straight through: the register state it needs is taken at the op.
+ */
+struct x86_fpslow {
+	uint32_t jcc[4];    /* rel32s that branch to it */
+	uint32_t resume;    /* where the fast path continues */
+	uint16_t op;        /* the op */
+	uint16_t push;      /* caller-saved GPRs holding values, kept across the call */
+	uint16_t xsave;     /* xmm copies (fp.c's cache) kept across the call */
+	uint8_t njcc;
+	int8_t rd, xa, xb, xr; /* result GPR, operand xmms, result xmm (-1: none) */
+	uint64_t pc;        /* guest pc of the instruction */
+	int16_t dirty[X86_NREGS]; /* dirty global held by each GPR (written first), or -1 */
 };
 
 /* Label fixup: a rel32 that must point to a label */
@@ -117,6 +134,11 @@ struct x86_cg {
 	unsigned nfix;
 	struct x86_slow slow[IR_MAX_OPS];
 	unsigned nslow;
+	struct x86_fpslow fpslow[IR_MAX_OPS];
+	unsigned nfpslow;
+	/* fp.c's cache of FP values in xmm3-xmm15: the temp each holds, or -1 */
+	int16_t xmm_temp[16];
+	uint8_t xmm_next; /* round-robin victim */
 
 	uint32_t map[2 * IR_MAX_OPS + 4]; /* host_map pairs being built (+ unchain_off) */
 	unsigned nmap;
@@ -218,6 +240,12 @@ void x86_pop_live(struct x86_cg *cg, const struct x86_saved *s);
 /* ---- fp.c ---- */
 /** x86_gen_fpop() - IR_fpop inline in SSE with its fallback call as the slow path. */
 void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op);
+/** x86_xmm_reset() - forget every xmm copy (TB start, join points, calls). */
+void x86_xmm_reset(struct x86_cg *cg);
+/** x86_xmm_after_op() - keep the xmm copies true after @op (compiled or not). */
+void x86_xmm_after_op(struct x86_cg *cg, const struct ir_op *op);
+/** x86_gen_fp_slow() - the out-of-line fallback calls, after the TB body. */
+void x86_gen_fp_slow(struct x86_cg *cg);
 
 /* ---- codegen.c ---- */
 /** x86_codegen() - generate @tb's code from @ctx into @cg->b; false on overflow. */
