@@ -221,8 +221,10 @@ static FILE *jit_log(void)
 }
 
 /*
- * MORPH_PERF_MAP=1: name every TB in /tmp/perf-PID.map (Linux perf's JIT
- * interface), so `perf report` shows translated code by guest pc.
+ * MORPH_PERF_MAP=1: name every TB in /tmp/perf-PID.map ("START SIZE NAME",
+ * the format of Linux perf's JIT interface), cheaper than MORPH_JIT_LOG. perf
+ * reads it only for anonymous memory, not our memfd mapping:
+ * scripts/perf-tb.py maps `perf script` samples to TBs with it.
  */
 static FILE *perf_map(void)
 {
