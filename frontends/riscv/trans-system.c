@@ -105,7 +105,9 @@ static bool gen_csr(struct rv_ctx *ctx, const struct rv_args *a, enum csr_op op,
 		gen_set_gpr(ctx, a->rd, old);
 		return true;
 	}
-	ir_call(ir, hid_rv_csrr_fp, old, 1, &num);
+	/* csrrw with rd = x0 does not read (fsflags/fsrm in save/restore idioms) */
+	if (op != CSR_W || a->rd != 0)
+		ir_call(ir, hid_rv_csrr_fp, old, 1, &num);
 	if (write) {
 		nv = src;
 		if (op != CSR_W) {
@@ -116,7 +118,8 @@ static bool gen_csr(struct rv_ctx *ctx, const struct rv_args *a, enum csr_op op,
 		args[1] = nv;
 		ir_call(ir, hid_rv_csrw_fp, IR_TEMP_NONE, 2, args);
 	}
-	gen_set_gpr(ctx, a->rd, old);
+	if (op != CSR_W || a->rd != 0)
+		gen_set_gpr(ctx, a->rd, old);
 	return true;
 }
 
