@@ -8,9 +8,11 @@
  * MXCSR bits until the core or the frontend collects them with
  * fpu_host_flags_peek(). Only the cases where the host and the guest differ
  * go to the fallback: a NaN result (the guest picks its own NaN), operands
- * not in the op's format (unboxed singles) and a failing guard (e.g. a
- * dynamic rounding mode other than RNE). Comparisons have no NaN case: their
- * flags (ucomis: quiet, comis: any NaN is invalid) are IEEE's.
+ * not in the op's format (unboxed singles), NaN operands where the guest's
+ * signalling NaNs are not the host's (IR_FP_NAN_IN: the host would raise
+ * invalid for the wrong ones) and a failing guard (e.g. a dynamic rounding
+ * mode other than RNE). Comparisons have no NaN case: their flags (ucomis:
+ * quiet, comis: any NaN is invalid) are IEEE's.
  *
  * The fast path runs straight through; the slow path (the fallback call) is
  * emitted after the TB body from the register state recorded at the op: it
@@ -41,6 +43,34 @@ static size_t check_boxed(struct x86_buf *b, int reg)
 	x86_movabs(b, X86_R11, FP_NANBOX_HI);
 	x86_alu_rr(b, X86_CMP, 64, reg, X86_R11);
 	return x86_jcc32(b, X86_CC_B, (size_t)-1);
+}
+
+/*
+ * Jumps to the slow path if reg holds a NaN (integer tests: an SSE one would
+ * raise invalid for a host-signalling NaN). Appends them to @to_slow.
+ */
+static unsigned check_nan(struct x86_buf *b, int reg, bool dbl, size_t *to_slow)
+{
+	size_t lo_ok;
+
+	if (!dbl) {
+		/* without the sign, a NaN is above infinity's 0x7f800000 */
+		x86_lea(b, 32, X86_R11, x86_mi(reg, reg, 1, 0));
+		x86_alu_ri(b, X86_CMP, 32, X86_R11, (int32_t)0xff000000u);
+		to_slow[0] = x86_jcc32(b, X86_CC_A, (size_t)-1);
+		return 1;
+	}
+	/* the upper half without the sign against infinity's, then the lower half */
+	x86_mov_rr(b, 64, X86_R11, reg);
+	x86_shift_ri(b, X86_SHR, 64, X86_R11, 32);
+	x86_alu_rr(b, X86_ADD, 32, X86_R11, X86_R11);
+	x86_alu_ri(b, X86_CMP, 32, X86_R11, (int32_t)0xffe00000u);
+	to_slow[0] = x86_jcc32(b, X86_CC_A, (size_t)-1);
+	lo_ok = x86_jcc8(b, X86_CC_B);
+	x86_test_rr(b, 32, reg, reg);
+	to_slow[1] = x86_jcc32(b, X86_CC_NE, (size_t)-1);
+	x86_patch_rel8(b, lo_ok, x86_off(b));
+	return 2;
 }
 
 static void gen_compare(struct x86_buf *b, enum ir_fp_kind k, bool dbl, int rd, int xa, int xb)
@@ -190,12 +220,14 @@ void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op)
 	ir_temp d = (ir_temp)op->args[0], a = (ir_temp)op->args[1], bt = (ir_temp)op->args[2];
 	uint64_t kind = op->args[3];
 	enum ir_fp_kind k = IR_FP_KIND(kind);
-	bool dbl = !(kind & IR_FP_F32BOX), unary = k == IR_FP_SQRT;
-	size_t to_slow[4];
+	bool boxed = kind & IR_FP_F32BOX, unary = k == IR_FP_SQRT;
+	bool dbl = !(kind & (IR_FP_F32BOX | IR_FP_F32));
+	size_t to_slow[X86_FPSLOW_JCC];
 	unsigned nslow = 0, avoid = 0;
-	int xa, xb = XB, xr = XR, rd;
+	int xa, xb = XB, xr = XR, rd, ra = -1, rb = -1;
 	struct x86_fpslow *s;
 
+	/* every register choice before the first branch to the slow path: it may evict (store) */
 	if (dbl) {
 		xa = xmm_operand(cg, a, 0);
 		avoid = 1u << xa;
@@ -203,19 +235,29 @@ void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op)
 			xb = xmm_operand(cg, bt, avoid);
 			avoid |= 1u << xb;
 		}
-		rd = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
 	} else {
-		int ra = x86_ra_get(cg, a), rb = unary ? -1 : x86_ra_get(cg, bt);
-
-		/* before any branch to the slow path: it may evict (store) a value */
-		rd = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
 		xa = XA;
+	}
+	if (!dbl || (kind & IR_FP_NAN_IN)) {
+		ra = x86_ra_get(cg, a);
+		if (!unary)
+			rb = x86_ra_get(cg, bt);
+	}
+	rd = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
+	if (!dbl) {
 		x86_movq_xr(b, 64, XA, ra);
 		if (!unary)
 			x86_movq_xr(b, 64, XB, rb);
+	}
+	if (boxed) {
 		to_slow[nslow++] = check_boxed(b, ra);
 		if (!unary && rb != ra)
 			to_slow[nslow++] = check_boxed(b, rb);
+	}
+	if (kind & IR_FP_NAN_IN) {
+		nslow += check_nan(b, ra, dbl, &to_slow[nslow]);
+		if (!unary && rb != ra)
+			nslow += check_nan(b, rb, dbl, &to_slow[nslow]);
 	}
 	xmm_forget_temp(cg, d);
 	if (IR_FP_GUARD_OFF(kind)) {
@@ -243,7 +285,7 @@ void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op)
 		x86_sse(b, X86_SSE_UCOMI, dbl, xr, xr);
 		to_slow[nslow++] = x86_jcc32(b, X86_CC_P, (size_t)-1);
 		x86_movq_rx(b, dbl ? 64 : 32, rd, xr);
-		if (!dbl) {
+		if (boxed) {
 			x86_movabs(b, X86_R11, FP_NANBOX_HI);
 			x86_alu_rr(b, X86_OR, 64, rd, X86_R11);
 		}

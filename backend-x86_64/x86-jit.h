@@ -90,8 +90,10 @@ struct x86_slow {
  * The fallback call of an IR_fpop, emitted after the TB body so the fast
  * path runs straight through: the register state it needs is taken at the op.
  */
+#define X86_FPSLOW_JCC 8 /* guard, 2 box checks, 2 x 2 NaN checks, NaN result */
+
 struct x86_fpslow {
-	uint32_t jcc[4];    /* rel32s that branch to it */
+	uint32_t jcc[X86_FPSLOW_JCC]; /* rel32s that branch to it */
 	uint32_t resume;    /* where the fast path continues */
 	uint16_t op;        /* the op */
 	uint16_t push;      /* caller-saved GPRs holding values, kept across the call */

@@ -51,7 +51,7 @@ static void mips_cpu_reset(struct cpu *c)
 	struct mips_cpu *cpu = (struct mips_cpu *)c;
 
 	cpu->lladdr = ~(uint64_t)0;
-	cpu->fcsr = 0;
+	mips_fcsr_write(cpu, 0);
 	cpu->fir = MIPS_FIR_24KF;
 	cpu->fr = 0;
 	c->tb_flags = 0;
@@ -70,7 +70,7 @@ static void mips_dump_state(struct cpu *c, FILE *f)
 	for (unsigned i = 0; i < 32; i++)
 		fprintf(f, "f%-3u %016llx%s", i, (unsigned long long)cpu->fpr[i],
 			i % 4 == 3 ? "\n" : "  ");
-	fprintf(f, "fcsr %08x  fr %u  ll %08llx  ulr %08llx\n", cpu->fcsr, cpu->fr,
+	fprintf(f, "fcsr %08x  fr %u  ll %08llx  ulr %08llx\n", mips_fcsr_read(cpu), cpu->fr,
 		(unsigned long long)cpu->lladdr, (unsigned long long)cpu->ulr);
 	mips_sys_dump_state(c, f);
 }

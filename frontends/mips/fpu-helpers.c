@@ -13,8 +13,16 @@
  *  - conversions to integer that are invalid (NaN, out of range) give
  *    2^31 - 1 / 2^63 - 1;
  *  - madd & co are not fused before release 6: the product is rounded.
+ *
+ * add/sub/mul/div, sqrt and c.cond mostly run inline (trans-fp.c, IR_fpop)
+ * while the host's arithmetic is exactly the FPU's: FCSR.RM is nearest, no
+ * Enable and no FS (fp_guard), no NaN operand or result. Their flags accrue
+ * in the host's sticky bits, and the operation and its operands are recorded
+ * in fp_last: Cause is computed from them when FCSR is read (mips_fcsr_read()),
+ * replaying the operation through the same code as its helper.
  */
 #include "morph/exec.h"
+#include "morph/fp-guest.h"
 #include "morph/fpu.h"
 #include "frontends/mips/mips-cpu.h"
 #include "frontends/mips/mips-fp.h"
@@ -26,6 +34,7 @@
 
 #define CAUSE_MASK (0x3fu << MIPS_FCSR_CAUSE_SHIFT)
 #define FLAGS_MASK (0x1fu << MIPS_FCSR_FLAGS_SHIFT)
+#define ENABLES_MASK (0x1fu << MIPS_FCSR_ENABLES_SHIFT)
 
 /* FCSR.RM: RN, RZ, RP, RM */
 static const uint8_t rm_to_fpu[4] = {FPU_RNE, FPU_RTZ, FPU_RUP, FPU_RDN};
@@ -45,9 +54,19 @@ static void finish(struct mips_cpu *cpu, const struct fpu_status *st)
 {
 	uint32_t cause = st->flags & 0x1fu;
 
+	cpu->fp_last = 0;
 	cpu->fcsr = (cpu->fcsr & ~CAUSE_MASK) | cause << MIPS_FCSR_CAUSE_SHIFT;
-	if (cause & (cpu->fcsr >> MIPS_FCSR_ENABLES_SHIFT))
+	if (cause & (cpu->fcsr >> MIPS_FCSR_ENABLES_SHIFT)) {
+		/*
+		 * The host path of src/fpu may have left the inexact flag of this
+		 * operation in the host's sticky bits, which must not reach Flags.
+		 * With an Enable set nothing runs inline, and the ctc1 that set it
+		 * took the host's bits into fcsr: dropping them loses nothing.
+		 */
+		if (current_cpu == &cpu->c)
+			fpu_host_flags_clear();
 		cpu_loop_exit(&cpu->c, MIPS_EXCP_FPE);
+	}
 	cpu->fcsr |= cause << MIPS_FCSR_FLAGS_SHIFT;
 }
 
@@ -56,18 +75,23 @@ static enum fpu_fmt ieee_fmt(unsigned fmt)
 	return fmt == MIPS_FMT_D ? FPU_F64 : FPU_F32;
 }
 
+static uint64_t arith(uint64_t a, uint64_t b, uint32_t op, struct fpu_status *st)
+{
+	enum fpu_fmt f = ieee_fmt(MIPS_FOP_FMT(op));
+
+	switch (MIPS_FOP_OP(op)) {
+	case MIPS_FP_ADD: return fpu_add(f, a, b, st);
+	case MIPS_FP_SUB: return fpu_sub(f, a, b, st);
+	case MIPS_FP_MUL: return fpu_mul(f, a, b, st);
+	default: return fpu_div(f, a, b, st);
+	}
+}
+
 uint64_t helper_mips_fp_arith(struct mips_cpu *cpu, uint64_t a, uint64_t b, uint32_t op)
 {
 	struct fpu_status st = status(cpu);
-	enum fpu_fmt f = ieee_fmt(MIPS_FOP_FMT(op));
-	uint64_t r;
+	uint64_t r = arith(a, b, op, &st);
 
-	switch (MIPS_FOP_OP(op)) {
-	case MIPS_FP_ADD: r = fpu_add(f, a, b, &st); break;
-	case MIPS_FP_SUB: r = fpu_sub(f, a, b, &st); break;
-	case MIPS_FP_MUL: r = fpu_mul(f, a, b, &st); break;
-	default: r = fpu_div(f, a, b, &st); break;
-	}
 	finish(cpu, &st);
 	return r;
 }
@@ -93,43 +117,50 @@ static uint64_t to_int(enum fpu_fmt f, uint64_t a, unsigned width, int rm,
 	return width == 32 ? (uint32_t)r : r;
 }
 
-uint64_t helper_mips_fp_unary(struct mips_cpu *cpu, uint64_t a, uint32_t op)
+static uint64_t unary(uint64_t a, uint32_t op, struct fpu_status *st)
 {
 	static const int8_t int_rm[5] = {-1, FPU_RNE, FPU_RTZ, FPU_RUP, FPU_RDN};
-	struct fpu_status st = status(cpu);
 	unsigned fmt = MIPS_FOP_FMT(op), o = MIPS_FOP_OP(op);
 	enum fpu_fmt f = ieee_fmt(fmt);
 	uint64_t r;
 
 	switch (o) {
 	case MIPS_FP_SQRT:
-		r = fpu_sqrt(f, a, &st);
+		r = fpu_sqrt(f, a, st);
 		break;
 	case MIPS_FP_RECIP:
-		r = fpu_div(f, one(f), a, &st);
+		r = fpu_div(f, one(f), a, st);
 		break;
 	case MIPS_FP_RSQRT:
-		r = fpu_div(f, one(f), fpu_sqrt(f, a, &st), &st);
+		r = fpu_div(f, one(f), fpu_sqrt(f, a, st), st);
 		break;
 	case MIPS_FP_TO_S:
 	case MIPS_FP_TO_D: {
 		enum fpu_fmt to = o == MIPS_FP_TO_S ? FPU_F32 : FPU_F64;
 		if (fmt == MIPS_FMT_W)
-			r = fpu_from_int(to, (uint64_t)(int64_t)(int32_t)a, true, &st);
+			r = fpu_from_int(to, (uint64_t)(int64_t)(int32_t)a, true, st);
 		else if (fmt == MIPS_FMT_L)
-			r = fpu_from_int(to, a, true, &st);
+			r = fpu_from_int(to, a, true, st);
 		else
-			r = fpu_convert(to, f, a, &st);
+			r = fpu_convert(to, f, a, st);
 		break;
 	}
 	case MIPS_FP_CVT_W: case MIPS_FP_ROUND_W: case MIPS_FP_TRUNC_W:
 	case MIPS_FP_CEIL_W: case MIPS_FP_FLOOR_W:
-		r = to_int(f, a, 32, int_rm[o - MIPS_FP_CVT_W], &st);
+		r = to_int(f, a, 32, int_rm[o - MIPS_FP_CVT_W], st);
 		break;
 	default:
-		r = to_int(f, a, 64, int_rm[o - MIPS_FP_CVT_L], &st);
+		r = to_int(f, a, 64, int_rm[o - MIPS_FP_CVT_L], st);
 		break;
 	}
+	return r;
+}
+
+uint64_t helper_mips_fp_unary(struct mips_cpu *cpu, uint64_t a, uint32_t op)
+{
+	struct fpu_status st = status(cpu);
+	uint64_t r = unary(a, op, &st);
+
 	finish(cpu, &st);
 	return r;
 }
@@ -155,22 +186,63 @@ uint64_t helper_mips_fp_madd(struct mips_cpu *cpu, uint64_t fs, uint64_t ft, uin
  * c.cond.fmt (Volume II, C.cond.fmt): cond bit 0 = true if unordered, bit 1
  * = if equal, bit 2 = if less; bit 3 = signalling (any NaN is invalid).
  */
-void helper_mips_fp_cmp(struct mips_cpu *cpu, uint64_t a, uint64_t b, uint32_t op)
+static bool cmp(uint64_t a, uint64_t b, uint32_t op, struct fpu_status *st)
+{
+	unsigned c = MIPS_FOP_OP(op) & 15;
+	enum fpu_relation rel = fpu_compare(ieee_fmt(MIPS_FOP_FMT(op)), a, b, c & 8, st);
+
+	return ((c & 1) && rel == FPU_UNORDERED) || ((c & 2) && rel == FPU_EQUAL) ||
+	       ((c & 4) && rel == FPU_LESS);
+}
+
+/* translated code sets FCC[cc] from the result */
+uint64_t helper_mips_fp_cmp(struct mips_cpu *cpu, uint64_t a, uint64_t b, uint32_t op)
 {
 	struct fpu_status st = status(cpu);
-	unsigned c = MIPS_FOP_OP(op) & 15, cc = MIPS_FOP_OP(op) >> 4;
-	enum fpu_relation rel = fpu_compare(ieee_fmt(MIPS_FOP_FMT(op)), a, b, c & 8, &st);
-	bool t = ((c & 1) && rel == FPU_UNORDERED) || ((c & 2) && rel == FPU_EQUAL) ||
-		 ((c & 4) && rel == FPU_LESS);
-	uint32_t bit = 1u << mips_fcc_bit(cc);
+	bool t = cmp(a, b, op, &st);
 
 	finish(cpu, &st);
-	cpu->fcsr = t ? cpu->fcsr | bit : cpu->fcsr & ~bit;
+	return t;
+}
+
+/* The exceptions of the operation recorded in fp_last, which ran inline */
+static uint32_t last_cause(const struct mips_cpu *cpu)
+{
+	struct fpu_status st = {FPU_RNE, 0, FPU_NAN_DEFAULT, true};
+	uint32_t op = cpu->fp_last & 0xffffu;
+
+	switch (cpu->fp_last >> 16) {
+	case MIPS_LAST_ARITH:
+		arith(cpu->fp_last_a, cpu->fp_last_b, op, &st);
+		break;
+	case MIPS_LAST_UNARY:
+		unary(cpu->fp_last_a, op, &st);
+		break;
+	default:
+		cmp(cpu->fp_last_a, cpu->fp_last_b, op, &st);
+		break;
+	}
+	return st.flags & 0x1fu;
+}
+
+uint32_t mips_fcsr_read(struct mips_cpu *cpu)
+{
+	if (cpu->fp_last) {
+		cpu->fcsr = (cpu->fcsr & ~CAUSE_MASK) | last_cause(cpu) << MIPS_FCSR_CAUSE_SHIFT;
+		cpu->fp_last = 0;
+	}
+	cpu->fcsr |= fp_host_flags(&cpu->c) << MIPS_FCSR_FLAGS_SHIFT;
+	return cpu->fcsr;
 }
 
 void mips_fcsr_write(struct mips_cpu *cpu, uint32_t v)
 {
-	cpu->fcsr = (cpu->fcsr & ~MIPS_FCSR_WMASK) | (v & MIPS_FCSR_WMASK);
+	uint32_t f = (cpu->fcsr & ~MIPS_FCSR_WMASK) | (v & MIPS_FCSR_WMASK);
+
+	cpu->fcsr = f;
+	cpu->fp_last = 0;
+	fp_host_flags_reset(&cpu->c, (f & FLAGS_MASK) >> MIPS_FCSR_FLAGS_SHIFT);
+	cpu->fp_guard = f & (MIPS_FCSR_RM | ENABLES_MASK | MIPS_FCSR_FS);
 }
 
 /*
@@ -180,7 +252,7 @@ void mips_fcsr_write(struct mips_cpu *cpu, uint32_t v)
  */
 void helper_mips_ctc1(struct mips_cpu *cpu, uint64_t v, uint32_t reg)
 {
-	uint32_t x = (uint32_t)v, f = cpu->fcsr;
+	uint32_t x = (uint32_t)v, f = mips_fcsr_read(cpu);
 
 	switch (reg) {
 	case 25:
@@ -206,7 +278,7 @@ void helper_mips_ctc1(struct mips_cpu *cpu, uint64_t v, uint32_t reg)
 
 uint64_t helper_mips_cfc1(struct mips_cpu *cpu, uint32_t reg)
 {
-	uint32_t f = cpu->fcsr, r;
+	uint32_t f = mips_fcsr_read(cpu), r;
 
 	switch (reg) {
 	case 0:

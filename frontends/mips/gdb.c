@@ -205,7 +205,7 @@ static unsigned mips_gdb_read_reg(struct cpu *c, unsigned n, uint8_t *buf)
 	case MIPS_GDB_PC:
 		return put32(c, buf, c->pc);
 	case MIPS_GDB_FCSR:
-		return put32(c, buf, cpu->fcsr);
+		return put32(c, buf, mips_fcsr_read(cpu));
 	case MIPS_GDB_FIR:
 		return put32(c, buf, cpu->fir);
 	}

@@ -217,12 +217,11 @@ static int o32_setup_rt_frame(struct cpu *c, const struct lx_sigframe *f)
 		lx_st64(sc + SC_REGS + 8 * i, cpu->gpr[i]);
 	for (unsigned i = 0; i < 32; i += fp_step(cpu))
 		lx_st64(sc + SC_FPREGS + 8 * i, cpu->fpr[i]);
-	lx_st32(sc + SC_FPC_CSR, cpu->fcsr);
+	lx_st32(sc + SC_FPC_CSR, mips_fcsr_read(cpu));
 	lx_st32(sc + SC_USED_MATH, 1);
 	lx_st64(sc + SC_MDHI, cpu->hi);
 	lx_st64(sc + SC_MDLO, cpu->lo);
-	for (unsigned i = 0; i < 4; i++)
-		lx_st32(uc + UC_SIGMASK + 4 * i, (uint32_t)(f->mask[i / 2] >> (32 * (i % 2))));
+	lx_sigset_to_guest(uc + UC_SIGMASK, 16, f->mask);
 	if (lx_copy_to_guest(frame, fr, sizeof(fr)) < 0)
 		return -EFAULT;
 
@@ -245,9 +244,7 @@ static int o32_rt_sigreturn(struct cpu *c, uint64_t mask[2], struct lx_stack *st
 
 	if (lx_copy_from_guest(fr, reg(c, 29), sizeof(fr)) < 0)
 		return -EFAULT;
-	mask[0] = mask[1] = 0;
-	for (unsigned i = 0; i < 4; i++)
-		mask[i / 2] |= (uint64_t)lx_ld32(uc + UC_SIGMASK + 4 * i) << (32 * (i % 2));
+	lx_sigset_from_guest(uc + UC_SIGMASK, 16, mask);
 	lx_stack_from_guest(uc + UC_STACK, stack);
 	c->pc = (uint64_t)(int64_t)(int32_t)lx_ld64(sc + SC_PC);
 	for (unsigned i = 1; i < 32; i++)
@@ -272,9 +269,7 @@ static int o32_get_sigaction(uint64_t gaddr, uint64_t *handler, uint64_t *flags,
 	*flags = lx_ld32(b);
 	*handler = lx_ld32(b + 4);
 	*restorer = 0;
-	mask[0] = mask[1] = 0;
-	for (unsigned i = 0; i < 4; i++)
-		mask[i / 2] |= (uint64_t)lx_ld32(b + 8 + 4 * i) << (32 * (i % 2));
+	lx_sigset_from_guest(b + 8, 16, mask);
 	return 0;
 }
 
@@ -286,8 +281,7 @@ static int o32_put_sigaction(uint64_t gaddr, uint64_t handler, uint64_t flags,
 	(void)restorer;
 	lx_st32(b, (uint32_t)flags);
 	lx_st32(b + 4, (uint32_t)handler);
-	for (unsigned i = 0; i < 4; i++)
-		lx_st32(b + 8 + 4 * i, (uint32_t)(mask[i / 2] >> (32 * (i % 2))));
+	lx_sigset_to_guest(b + 8, 16, mask);
 	return lx_copy_to_guest(gaddr, b, sizeof(b));
 }
 
@@ -400,7 +394,8 @@ static const struct lx_arch_syscall o32_arch_syscalls[] = {
 static bool o32_fault_signal(struct cpu *c, int excp, int *sig, int *code, uint64_t *addr)
 {
 	struct mips_cpu *cpu = mc(c);
-	uint32_t cause = cpu->fcsr >> MIPS_FCSR_CAUSE_SHIFT & cpu->fcsr >> MIPS_FCSR_ENABLES_SHIFT;
+	uint32_t fcsr = mips_fcsr_read(cpu);
+	uint32_t cause = fcsr >> MIPS_FCSR_CAUSE_SHIFT & fcsr >> MIPS_FCSR_ENABLES_SHIFT;
 
 	*addr = c->pc;
 	switch (excp) {

@@ -89,8 +89,18 @@ struct mips_cpu {
 	uint64_t fpr[32];
 	uint64_t lladdr; /* LL reservation address (~0 when none) */
 	uint64_t llval;	 /* value LL loaded */
-	uint32_t fcsr;	 /* FCSR (FCC bits included) */
+	uint32_t fcsr;	 /* FCSR (FCC bits included); read it with mips_fcsr_read() */
 	uint32_t fir;
+	/*
+	 * Inline FP (IR_fpop, trans-fp.c): its guard, non-zero while FCSR asks
+	 * for what the host's arithmetic does not do (RM other than nearest,
+	 * an Enable, FS); and the lazy FCSR.Cause: the last FP operation, when it
+	 * ran inline (MIPS_FP_LAST(), mips-fp.h; 0 once Cause is in fcsr) and
+	 * its operands, from which mips_fcsr_read() computes Cause again.
+	 */
+	uint32_t fp_guard;
+	uint32_t fp_last;
+	uint64_t fp_last_a, fp_last_b;
 	uint32_t trap_code;  /* code field of the last trap/break instruction */
 	uint32_t fr;	     /* Status.FR (mirrored in tb_flags) */
 	uint64_t ulr;	     /* UserLocal: RDHWR $29, set by set_thread_area */
@@ -98,8 +108,17 @@ struct mips_cpu {
 	struct mips_cp0 cp0; /* system mode only */
 };
 
-/** mips_fcsr_write() - FCSR = @v with its read-only bits kept (fpu-helpers.c). */
+/**
+ * mips_fcsr_write() - FCSR = @v with its read-only bits kept (fpu-helpers.c):
+ * Cause and Flags included, so a write of some fields reads FCSR first.
+ */
 void mips_fcsr_write(struct mips_cpu *cpu, uint32_t v);
+/**
+ * mips_fcsr_read() - FCSR as the guest sees it: with the Cause of the last FP
+ * operation and the Flags that inline FP code left in the host (computed
+ * into cpu->fcsr, which the FCC bits of translated code also live in).
+ */
+uint32_t mips_fcsr_read(struct mips_cpu *cpu);
 
 struct elf_file;
 

@@ -28,8 +28,16 @@ enum {
 /* mips_fp_madd */
 enum { MIPS_FP_MADD, MIPS_FP_MSUB, MIPS_FP_NMADD, MIPS_FP_NMSUB };
 
-/* mips_fp_cmp: MIPS_FOP(cond | cc << 4, fmt) */
+/* mips_fp_cmp: MIPS_FOP(cond | cc << 4, fmt); returns whether cond holds */
 #define MIPS_FP_CMP(cond, cc) ((unsigned)(cond) | (unsigned)(cc) << 4)
+
+/*
+ * mips_cpu.fp_last: which helper the operation of MIPS_FOP() code @op ran
+ * inline for (its Cause is the fpu.h flags of that helper's arithmetic
+ * rounding to nearest).
+ */
+enum { MIPS_LAST_ARITH = 1, MIPS_LAST_UNARY, MIPS_LAST_CMP };
+#define MIPS_FP_LAST(helper, op) ((unsigned)(helper) << 16 | (unsigned)(op))
 
 /* FCSR bit of condition code @cc (FCC0 is bit 23, FCC1..7 bits 25..31) */
 static inline unsigned mips_fcc_bit(unsigned cc)

@@ -206,7 +206,7 @@ void mips_hart_reset(struct cpu *c, uint64_t pc, bool kernel_boot)
 	memset(cpu->gpr, 0, sizeof(cpu->gpr));
 	memset(cpu->fpr, 0, sizeof(cpu->fpr));
 	cpu->hi = cpu->lo = 0;
-	cpu->fcsr = 0;
+	mips_fcsr_write(cpu, 0);
 	cpu->fir = MIPS_FIR_24KF;
 	cpu->lladdr = ~(uint64_t)0;
 	cpu->ulr = 0;

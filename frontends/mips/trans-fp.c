@@ -1,11 +1,14 @@
 /*
  * The MIPS32 release 2 FPU (CP1 and COP1X): register views for FR=0 and
  * FR=1 (mips-cpu.h), moves, loads and stores, and the arithmetic through
- * the helpers of fpu-helpers.c. abs, neg and mov only touch bits (no
- * exceptions, as with FCSR.ABS2008 = 0 on the CPUs QEMU models).
+ * the helpers of fpu-helpers.c, add/sub/mul/div, sqrt and most c.cond
+ * inline (IR_fpop) where the host's arithmetic is the FPU's (see there).
+ * abs, neg and mov only touch bits (no exceptions, as with FCSR.ABS2008 = 0
+ * on the CPUs QEMU models).
  */
 #include <stddef.h>
 
+#include "morph/fp-guest.h"
 #include "frontends/mips/mips-gen.h"
 #include "frontends/mips/mips-fp.h"
 
@@ -92,60 +95,116 @@ static void set_f(struct mips_ctx *ctx, unsigned n, unsigned fmt, ir_temp v)
 
 /* ---- Arithmetic */
 
-static ir_temp call(struct mips_ctx *ctx, unsigned hid, unsigned n, ir_temp *args)
-{
-	ir_temp r = mips_tmp(ctx);
+#define S MIPS_FMT_S
+#define D MIPS_FMT_D
+#define W MIPS_FMT_W
+#define L MIPS_FMT_L
 
-	ir_call(ctx->ir, hid, r, n, args);
-	return r;
+/*
+ * IR_fpop kind @k in format @fmt: inline while fp_guard is 0 and no operand
+ * is a NaN (the host would take the legacy quiet NaNs for signalling ones).
+ */
+static uint64_t inline_kind(unsigned fmt, enum ir_fp_kind k)
+{
+	return k | (fmt == S ? IR_FP_F32 : 0) | IR_FP_NAN_IN |
+	       IR_FP_GUARD(offsetof(struct mips_cpu, fp_guard));
 }
 
-static ir_temp opconst(struct mips_ctx *ctx, unsigned op)
+/* The sources of an operation: @n registers in format @fmt */
+struct fsrc {
+	unsigned n;
+	unsigned reg[3];
+	unsigned fmt;
+};
+
+/*
+ * gen_fop()'s @fd for FCC[cc] as the destination (c.cond: the helper returns
+ * 0 or 1); its own inverse.
+ */
+#define TO_FCC(cc) (-1 - (int)(cc))
+
+/* FCSR.FCC[cc] = @t (0 or 1) */
+static void set_fcc(struct mips_ctx *ctx, unsigned cc, ir_temp t)
 {
-	return ir_const(ctx->ir, IR_I32, op);
+	struct ir_ctx *ir = ctx->ir;
+	unsigned bit = mips_fcc_bit(cc);
+	ir_temp f = mips_tmp(ctx), x = mips_tmp(ctx);
+
+	ir_ld_env(ir, IR_I64, f, offsetof(struct mips_cpu, fcsr), IR_MO_32);
+	ir_op2i(ir, IR_and, IR_I64, f, f, ~(1ull << bit));
+	ir_op2i(ir, IR_shl, IR_I64, x, t, bit);
+	ir_op2(ir, IR_or, IR_I64, f, f, x);
+	ir_st_env(ir, IR_I64, f, offsetof(struct mips_cpu, fcsr), IR_MO_32);
+}
+
+/*
+ * fd (format @to) = helper @hid(the sources, MIPS_FOP(@op, format)), as
+ * IR_fpop @kind unless it is FP_CALL_ONLY. An inline operation first records
+ * itself (@last: MIPS_LAST_*) and its operands for the lazy FCSR.Cause; its
+ * fallback, the helper, clears the record. False if a register does not
+ * exist in its format.
+ */
+static bool gen_fop(struct mips_ctx *ctx, int fd, unsigned to, const struct fsrc *src,
+		    unsigned hid, unsigned last, uint64_t kind, unsigned op)
+{
+	struct fp_op o = {hid, kind, src->n, {0}, 1, {MIPS_FOP(op, src->fmt)}};
+	struct ir_ctx *ir = ctx->ir;
+	ir_temp r;
+
+	if (fd >= 0 && !ok_fmt(ctx, (unsigned)fd, to))
+		return false;
+	for (unsigned i = 0; i < src->n; i++)
+		if (!ok_fmt(ctx, src->reg[i], src->fmt))
+			return false;
+	for (unsigned i = 0; i < src->n; i++)
+		o.op[i] = get_f(ctx, src->reg[i], src->fmt);
+	if (kind != FP_CALL_ONLY) {
+		ir_st_env(ir, IR_I64, o.op[0], offsetof(struct mips_cpu, fp_last_a), IR_MO_64);
+		if (src->n > 1)
+			ir_st_env(ir, IR_I64, o.op[1], offsetof(struct mips_cpu, fp_last_b),
+				  IR_MO_64);
+		ir_st_env(ir, IR_I32, ir_const(ir, IR_I32, MIPS_FP_LAST(last, o.imm[0])),
+			  offsetof(struct mips_cpu, fp_last), IR_MO_32);
+	}
+	r = fp_gen(ir, &o);
+	if (fd >= 0)
+		set_f(ctx, (unsigned)fd, to, r);
+	else
+		set_fcc(ctx, (unsigned)TO_FCC(fd), r);
+	return true;
 }
 
 static bool gen_arith(struct mips_ctx *ctx, const struct mips_args *a, unsigned fmt,
 		      unsigned op)
 {
-	ir_temp args[3];
+	static const enum ir_fp_kind kind[] = {
+		[MIPS_FP_ADD] = IR_FP_ADD, [MIPS_FP_SUB] = IR_FP_SUB,
+		[MIPS_FP_MUL] = IR_FP_MUL, [MIPS_FP_DIV] = IR_FP_DIV,
+	};
+	struct fsrc src = {2, {a->fs, a->ft}, fmt};
 
-	if (!ok_fmt(ctx, a->fd, fmt) || !ok_fmt(ctx, a->fs, fmt) || !ok_fmt(ctx, a->ft, fmt))
-		return false;
-	args[0] = get_f(ctx, a->fs, fmt);
-	args[1] = get_f(ctx, a->ft, fmt);
-	args[2] = opconst(ctx, MIPS_FOP(op, fmt));
-	set_f(ctx, a->fd, fmt, call(ctx, hid_mips_fp_arith, 3, args));
-	return true;
+	return gen_fop(ctx, a->fd, fmt, &src, hid_mips_fp_arith, MIPS_LAST_ARITH,
+		       inline_kind(fmt, kind[op]), op);
 }
 
-MIPS_TRANS(add_s, gen_arith, MIPS_FMT_S, MIPS_FP_ADD)
-MIPS_TRANS(sub_s, gen_arith, MIPS_FMT_S, MIPS_FP_SUB)
-MIPS_TRANS(mul_s, gen_arith, MIPS_FMT_S, MIPS_FP_MUL)
-MIPS_TRANS(div_s, gen_arith, MIPS_FMT_S, MIPS_FP_DIV)
-MIPS_TRANS(add_d, gen_arith, MIPS_FMT_D, MIPS_FP_ADD)
-MIPS_TRANS(sub_d, gen_arith, MIPS_FMT_D, MIPS_FP_SUB)
-MIPS_TRANS(mul_d, gen_arith, MIPS_FMT_D, MIPS_FP_MUL)
-MIPS_TRANS(div_d, gen_arith, MIPS_FMT_D, MIPS_FP_DIV)
+MIPS_TRANS(add_s, gen_arith, S, MIPS_FP_ADD)
+MIPS_TRANS(sub_s, gen_arith, S, MIPS_FP_SUB)
+MIPS_TRANS(mul_s, gen_arith, S, MIPS_FP_MUL)
+MIPS_TRANS(div_s, gen_arith, S, MIPS_FP_DIV)
+MIPS_TRANS(add_d, gen_arith, D, MIPS_FP_ADD)
+MIPS_TRANS(sub_d, gen_arith, D, MIPS_FP_SUB)
+MIPS_TRANS(mul_d, gen_arith, D, MIPS_FP_MUL)
+MIPS_TRANS(div_d, gen_arith, D, MIPS_FP_DIV)
 
-/* fd (format @to) = OP(fs (format @from)) */
+/* fd (format @to) = OP(fs (format @from)); sqrt inline */
 static bool gen_unary(struct mips_ctx *ctx, const struct mips_args *a, unsigned from,
 		      unsigned to, unsigned op)
 {
-	ir_temp args[2];
+	struct fsrc src = {1, {a->fs}, from};
+	uint64_t kind = op == MIPS_FP_SQRT ? inline_kind(from, IR_FP_SQRT) : FP_CALL_ONLY;
 
-	if (!ok_fmt(ctx, a->fd, to) || !ok_fmt(ctx, a->fs, from))
-		return false;
-	args[0] = get_f(ctx, a->fs, from);
-	args[1] = opconst(ctx, MIPS_FOP(op, from));
-	set_f(ctx, a->fd, to, call(ctx, hid_mips_fp_unary, 2, args));
-	return true;
+	return gen_fop(ctx, a->fd, to, &src, hid_mips_fp_unary, MIPS_LAST_UNARY, kind, op);
 }
-
-#define S MIPS_FMT_S
-#define D MIPS_FMT_D
-#define W MIPS_FMT_W
-#define L MIPS_FMT_L
 
 MIPS_TRANS(sqrt_s, gen_unary, S, S, MIPS_FP_SQRT)
 MIPS_TRANS(sqrt_d, gen_unary, D, D, MIPS_FP_SQRT)
@@ -184,17 +243,9 @@ MIPS_TRANS(floor_l_d, gen_unary, D, L, MIPS_FP_FLOOR_L)
 static bool gen_madd(struct mips_ctx *ctx, const struct mips_args *a, unsigned fmt,
 		     unsigned op)
 {
-	ir_temp args[4];
+	struct fsrc src = {3, {a->fs, a->ft, a->fr}, fmt};
 
-	if (!ok_fmt(ctx, a->fd, fmt) || !ok_fmt(ctx, a->fs, fmt) || !ok_fmt(ctx, a->ft, fmt) ||
-	    !ok_fmt(ctx, a->fr, fmt))
-		return false;
-	args[0] = get_f(ctx, a->fs, fmt);
-	args[1] = get_f(ctx, a->ft, fmt);
-	args[2] = get_f(ctx, a->fr, fmt);
-	args[3] = opconst(ctx, MIPS_FOP(op, fmt));
-	set_f(ctx, a->fd, fmt, call(ctx, hid_mips_fp_madd, 4, args));
-	return true;
+	return gen_fop(ctx, a->fd, fmt, &src, hid_mips_fp_madd, 0, FP_CALL_ONLY, op);
 }
 
 MIPS_TRANS(madd_s, gen_madd, S, MIPS_FP_MADD)
@@ -233,17 +284,21 @@ MIPS_TRANS(neg_d, gen_sign, D, IR_xor)
 
 /* ---- Compares and condition codes */
 
+/*
+ * c.cond.fmt. Without NaN operands (the inline path's condition) only the
+ * "equal" and "less" bits of cond matter and neither form raises anything,
+ * quiet or signalling: the host's compare. The conditions true on unordered
+ * operands only (c.f, c.un & co) stay calls.
+ */
 static bool gen_cmp(struct mips_ctx *ctx, const struct mips_args *a, unsigned fmt)
 {
-	ir_temp args[3];
+	static const uint64_t kind[4] = {FP_CALL_ONLY, IR_FP_EQ, IR_FP_LT, IR_FP_LE};
+	struct fsrc src = {2, {a->fs, a->ft}, fmt};
+	unsigned k = (unsigned)a->cond >> 1 & 3;
 
-	if (!ok_fmt(ctx, a->fs, fmt) || !ok_fmt(ctx, a->ft, fmt))
-		return false;
-	args[0] = get_f(ctx, a->fs, fmt);
-	args[1] = get_f(ctx, a->ft, fmt);
-	args[2] = opconst(ctx, MIPS_FOP(MIPS_FP_CMP(a->cond, a->cc), fmt));
-	ir_call(ctx->ir, hid_mips_fp_cmp, IR_TEMP_NONE, 3, args);
-	return true;
+	return gen_fop(ctx, TO_FCC(a->cc), 0, &src, hid_mips_fp_cmp, MIPS_LAST_CMP,
+		       k ? inline_kind(fmt, (enum ir_fp_kind)kind[k]) : FP_CALL_ONLY,
+		       MIPS_FP_CMP(a->cond, a->cc));
 }
 
 MIPS_TRANS(c_cond_s, gen_cmp, S)
@@ -360,7 +415,7 @@ bool mips_trans_mthc1(struct mips_ctx *ctx, const struct mips_args *a)
 
 bool mips_trans_cfc1(struct mips_ctx *ctx, const struct mips_args *a)
 {
-	ir_temp arg = opconst(ctx, (unsigned)a->rd);
+	ir_temp arg = ir_const(ctx->ir, IR_I32, (unsigned)a->rd);
 
 	ir_call(ctx->ir, hid_mips_cfc1, mips_dest(ctx, a->rt), 1, &arg);
 	return true;
@@ -368,7 +423,7 @@ bool mips_trans_cfc1(struct mips_ctx *ctx, const struct mips_args *a)
 
 bool mips_trans_ctc1(struct mips_ctx *ctx, const struct mips_args *a)
 {
-	ir_temp args[2] = {mips_gpr(ctx, a->rt), opconst(ctx, (unsigned)a->rd)};
+	ir_temp args[2] = {mips_gpr(ctx, a->rt), ir_const(ctx->ir, IR_I32, (unsigned)a->rd)};
 
 	ir_call(ctx->ir, hid_mips_ctc1, IR_TEMP_NONE, 2, args);
 	return true;

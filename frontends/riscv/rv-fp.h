@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "morph/exec.h"
+#include "morph/fp-guest.h"
 #include "morph/fpu.h"
 #include "frontends/riscv/rv-cpu.h"
 
@@ -35,32 +36,20 @@ static inline uint64_t rv_box_s(uint32_t v)
 }
 
 /*
- * fflags as the guest sees it. Inline FP code (IR_fpop) leaves its flags in
- * the host's sticky bits, where they stay until the guest writes fflags
- * (reading them costs a stmxcsr, clearing them an ldmxcsr); a host fault
- * hands them over in cpu.fpu_flags. The host bits are only read on the hart's
- * own thread, where they belong.
+ * fflags as the guest sees it: with what inline FP code (IR_fpop) left in the
+ * host's sticky bits until the guest writes fflags (fp_host_flags()).
  */
 static inline uint32_t rv_fflags(struct rv_cpu *cpu)
 {
-	if (current_cpu == &cpu->c)
-		cpu->fflags |= fpu_host_flags_peek(); /* fpu.h shares fflags' bit layout */
-	cpu->fflags |= cpu->c.fpu_flags;
-	cpu->c.fpu_flags = 0;
+	cpu->fflags |= fp_host_flags(&cpu->c); /* fpu.h shares fflags' bit layout */
 	return cpu->fflags;
 }
 
-/*
- * rv_set_fflags() - a write of fflags replaces everything accrued so far: the
- * host's sticky bits are cleared unless the new value holds them anyway (the
- * common save/restore of fflags around libm code then costs no ldmxcsr).
- */
+/** rv_set_fflags() - a write of fflags replaces everything accrued so far. */
 static inline void rv_set_fflags(struct rv_cpu *cpu, uint32_t v)
 {
 	v &= 0x1f;
-	if (current_cpu == &cpu->c && (fpu_host_flags_peek() & ~v))
-		fpu_host_flags_clear();
-	cpu->c.fpu_flags = 0;
+	fp_host_flags_reset(&cpu->c, v);
 	cpu->fflags = v;
 }
 

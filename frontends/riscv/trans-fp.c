@@ -4,10 +4,12 @@
  *
  * f registers are IR i64 globals holding raw bits, singles NaN-boxed.
  * Loads, stores, moves and sign injection are inline IR; everything that
- * rounds, compares or may raise flags calls a helper (fpu-helpers.c).
+ * rounds, compares or may raise flags is a helper (fpu-helpers.c) through
+ * fp_gen() (include/morph/fp-guest.h), inline IR_fpop where the host agrees.
  */
 #include <stddef.h>
 
+#include "morph/fp-guest.h"
 #include "morph/fpu.h"
 #include "frontends/riscv/rv-gen.h"
 #include "frontends/riscv/rv-fp.h"
@@ -45,11 +47,6 @@ static bool rm_valid(int64_t rm)
 static ir_temp new_i64(struct rv_ctx *ctx)
 {
 	return ir_new_temp(ctx->ir, IR_I64);
-}
-
-static ir_temp const_i32(struct rv_ctx *ctx, uint32_t v)
-{
-	return ir_const(ctx->ir, IR_I32, v);
 }
 
 static ir_temp const_i64(struct rv_ctx *ctx, uint64_t v)
@@ -135,52 +132,48 @@ RV_TRANS(fsd, gen_fp_store, IR_MO_64)
 /* ---- Arithmetic through helpers ---- */
 
 /*
- * The IR_fpop kind for an operation rounding per @rm, or NO_FAST: the host's
- * round-to-nearest-even path applies to RNE, and to DYN while frm is RNE.
+ * The IR_fpop kind for an operation rounding per @rm, or FP_CALL_ONLY: the
+ * host's round-to-nearest-even path applies to RNE, and to DYN while frm is
+ * RNE.
  */
-#define NO_FAST (~(uint64_t)0)
-
 static uint64_t fast_kind(int64_t rm, uint64_t kind)
 {
-	if (rm == RV_RM_RNE)
+	if (kind == FP_CALL_ONLY || rm == RV_RM_RNE)
 		return kind;
 	if (rm == RV_RM_DYN)
 		return kind | IR_FP_GUARD(offsetof(struct rv_cpu, frm));
-	return NO_FAST;
+	return FP_CALL_ONLY;
 }
 
 /*
- * r = helper(f registers @nf, then rm unless @rm is negative), or where the
- * host's arithmetic agrees, the same inline (IR_fpop).
+ * rd (an f register, or an x register with @to_x) = helper(f registers
+ * @nf from rs1, rm, then @extra unless it is negative), or the same inline
+ * (IR_fpop, @kind) where the host's arithmetic agrees.
  */
-static void gen_fp_call(struct rv_ctx *ctx, unsigned hid, uint64_t fast, ir_temp r,
-			unsigned nf, const ir_temp *f, int64_t rm)
+static bool gen_fp(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid, uint64_t kind,
+		   unsigned nf, int64_t extra, bool to_x)
 {
-	ir_temp args[3] = {f[0], nf > 1 ? f[1] : f[0]};
+	struct fp_op o = {hid, fast_kind(a->rm, kind), nf,
+			  {rv_fpr(ctx, a->rs1), rv_fpr(ctx, a->rs2), rv_fpr(ctx, a->rs3)}, 1,
+			  {(uint32_t)a->rm, (uint32_t)extra}};
+	ir_temp r;
 
-	if (fast != NO_FAST) {
-		ir_fpop(ctx->ir, fast, r, args[0], args[1], hid, rm < 0 ? IR_FP_NO_IMM : (uint64_t)rm);
-		return;
-	}
-	if (rm >= 0)
-		args[nf] = const_i32(ctx, (uint32_t)rm);
-	ir_call(ctx->ir, hid, r, nf + (rm >= 0), args);
+	if (!fp_enabled(ctx) || !rm_valid(a->rm))
+		return false;
+	o.nimm += extra >= 0;
+	r = fp_gen(ctx->ir, &o);
+	if (to_x)
+		set_gpr64(ctx, a->rd, r);
+	else
+		set_fpr(ctx, a->rd, r);
+	return true;
 }
 
 /* fd = helper(fs1, fs2, rm) */
 static bool gen_fp_arith(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid,
 			 uint64_t kind)
 {
-	ir_temp r, f[2];
-
-	if (!fp_enabled(ctx) || !rm_valid(a->rm))
-		return false;
-	r = new_i64(ctx);
-	f[0] = rv_fpr(ctx, a->rs1);
-	f[1] = rv_fpr(ctx, a->rs2);
-	gen_fp_call(ctx, hid, fast_kind(a->rm, kind), r, 2, f, a->rm);
-	set_fpr(ctx, a->rd, r);
-	return true;
+	return gen_fp(ctx, a, hid, kind, 2, -1, false);
 }
 
 #define F32 IR_FP_F32BOX
@@ -197,38 +190,18 @@ RV_TRANS(fdiv_d, gen_fp_arith, hid_fdiv_d, IR_FP_DIV)
 static bool gen_fp_unary(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid,
 			 uint64_t kind)
 {
-	ir_temp r, f;
-
-	if (!fp_enabled(ctx) || !rm_valid(a->rm))
-		return false;
-	r = new_i64(ctx);
-	f = rv_fpr(ctx, a->rs1);
-	gen_fp_call(ctx, hid, kind == NO_FAST ? NO_FAST : fast_kind(a->rm, kind), r, 1, &f, a->rm);
-	set_fpr(ctx, a->rd, r);
-	return true;
+	return gen_fp(ctx, a, hid, kind, 1, -1, false);
 }
 
 RV_TRANS(fsqrt_s, gen_fp_unary, hid_fsqrt_s, IR_FP_SQRT | F32)
 RV_TRANS(fsqrt_d, gen_fp_unary, hid_fsqrt_d, IR_FP_SQRT)
-RV_TRANS(fcvt_s_d, gen_fp_unary, hid_fcvt_s_d, NO_FAST)
-RV_TRANS(fcvt_d_s, gen_fp_unary, hid_fcvt_d_s, NO_FAST)
+RV_TRANS(fcvt_s_d, gen_fp_unary, hid_fcvt_s_d, FP_CALL_ONLY)
+RV_TRANS(fcvt_d_s, gen_fp_unary, hid_fcvt_d_s, FP_CALL_ONLY)
 
-/* fd = (+/-)(fs1 * fs2) (+/-) fs3 with one rounding */
+/* fd = (+/-)(fs1 * fs2) (+/-) fs3 with one rounding (@neg: FPU_MA_*) */
 static bool gen_fp_fma(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid, unsigned neg)
 {
-	ir_temp r, args[5];
-
-	if (!fp_enabled(ctx) || !rm_valid(a->rm))
-		return false;
-	r = new_i64(ctx);
-	args[0] = rv_fpr(ctx, a->rs1);
-	args[1] = rv_fpr(ctx, a->rs2);
-	args[2] = rv_fpr(ctx, a->rs3);
-	args[3] = const_i32(ctx, (uint32_t)a->rm);
-	args[4] = const_i32(ctx, neg);
-	ir_call(ctx->ir, hid, r, 5, args);
-	set_fpr(ctx, a->rd, r);
-	return true;
+	return gen_fp(ctx, a, hid, FP_CALL_ONLY, 3, neg, false);
 }
 
 #define NEG_P FPU_MA_NEG_PROD
@@ -242,63 +215,40 @@ RV_TRANS(fmsub_d, gen_fp_fma, hid_fmadd_d, NEG_C)
 RV_TRANS(fnmsub_d, gen_fp_fma, hid_fmadd_d, NEG_P)
 RV_TRANS(fnmadd_d, gen_fp_fma, hid_fmadd_d, NEG_P | NEG_C)
 
-/* fd = helper(fs1, fs2): fmin, fmax (no rounding, flags only) */
-static bool gen_fp_minmax(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid)
+/*
+ * rd = helper(fs1 [, fs2]) without a rounding mode: fmin, fmax (flags only),
+ * comparisons (always inline: no rounding) and fclass, into an f or x
+ * register.
+ */
+static bool gen_fp_norm(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid,
+			uint64_t kind, unsigned nf, bool to_x)
 {
-	ir_temp r, args[2];
+	struct fp_op o = {hid, kind, nf, {rv_fpr(ctx, a->rs1), rv_fpr(ctx, a->rs2)}, 0, {0}};
+	ir_temp r;
 
 	if (!fp_enabled(ctx))
 		return false;
-	r = new_i64(ctx);
-	args[0] = rv_fpr(ctx, a->rs1);
-	args[1] = rv_fpr(ctx, a->rs2);
-	ir_call(ctx->ir, hid, r, 2, args);
-	set_fpr(ctx, a->rd, r);
+	r = fp_gen(ctx->ir, &o);
+	if (to_x)
+		set_gpr64(ctx, a->rd, r);
+	else
+		set_fpr(ctx, a->rd, r);
 	return true;
 }
 
-RV_TRANS(fmin_s, gen_fp_minmax, hid_fmin_s)
-RV_TRANS(fmax_s, gen_fp_minmax, hid_fmax_s)
-RV_TRANS(fmin_d, gen_fp_minmax, hid_fmin_d)
-RV_TRANS(fmax_d, gen_fp_minmax, hid_fmax_d)
-
-/* xd = helper(fs1, fs2): comparisons (no rounding: always inline) */
-static bool gen_fp_cmp(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid, uint64_t kind)
-{
-	ir_temp r, f[2];
-
-	if (!fp_enabled(ctx))
-		return false;
-	r = new_i64(ctx);
-	f[0] = rv_fpr(ctx, a->rs1);
-	f[1] = rv_fpr(ctx, a->rs2);
-	gen_fp_call(ctx, hid, kind, r, 2, f, -1);
-	set_gpr64(ctx, a->rd, r);
-	return true;
-}
-
-RV_TRANS(feq_s, gen_fp_cmp, hid_feq_s, IR_FP_EQ | F32)
-RV_TRANS(flt_s, gen_fp_cmp, hid_flt_s, IR_FP_LT | F32)
-RV_TRANS(fle_s, gen_fp_cmp, hid_fle_s, IR_FP_LE | F32)
-RV_TRANS(feq_d, gen_fp_cmp, hid_feq_d, IR_FP_EQ)
-RV_TRANS(flt_d, gen_fp_cmp, hid_flt_d, IR_FP_LT)
-RV_TRANS(fle_d, gen_fp_cmp, hid_fle_d, IR_FP_LE)
-
-static bool gen_fp_class(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid)
-{
-	ir_temp r, arg;
-
-	if (!fp_enabled(ctx))
-		return false;
-	r = new_i64(ctx);
-	arg = rv_fpr(ctx, a->rs1);
-	ir_call(ctx->ir, hid, r, 1, &arg);
-	set_gpr64(ctx, a->rd, r);
-	return true;
-}
-
-RV_TRANS(fclass_s, gen_fp_class, hid_fclass_s)
-RV_TRANS(fclass_d, gen_fp_class, hid_fclass_d)
+#define ONLY FP_CALL_ONLY
+RV_TRANS(fmin_s, gen_fp_norm, hid_fmin_s, ONLY, 2, false)
+RV_TRANS(fmax_s, gen_fp_norm, hid_fmax_s, ONLY, 2, false)
+RV_TRANS(fmin_d, gen_fp_norm, hid_fmin_d, ONLY, 2, false)
+RV_TRANS(fmax_d, gen_fp_norm, hid_fmax_d, ONLY, 2, false)
+RV_TRANS(feq_s, gen_fp_norm, hid_feq_s, IR_FP_EQ | F32, 2, true)
+RV_TRANS(flt_s, gen_fp_norm, hid_flt_s, IR_FP_LT | F32, 2, true)
+RV_TRANS(fle_s, gen_fp_norm, hid_fle_s, IR_FP_LE | F32, 2, true)
+RV_TRANS(feq_d, gen_fp_norm, hid_feq_d, IR_FP_EQ, 2, true)
+RV_TRANS(flt_d, gen_fp_norm, hid_flt_d, IR_FP_LT, 2, true)
+RV_TRANS(fle_d, gen_fp_norm, hid_fle_d, IR_FP_LE, 2, true)
+RV_TRANS(fclass_s, gen_fp_norm, hid_fclass_s, ONLY, 1, true)
+RV_TRANS(fclass_d, gen_fp_norm, hid_fclass_d, ONLY, 1, true)
 
 /* ---- Conversions with integers ---- */
 
@@ -306,19 +256,9 @@ RV_TRANS(fclass_d, gen_fp_class, hid_fclass_d)
 static bool gen_fp_to_int(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid,
 			   unsigned type)
 {
-	ir_temp r, args[3];
-
-	if (!fp_enabled(ctx) || !rm_valid(a->rm))
-		return false;
 	if (is_rv32(ctx) && (type == RV_CVT_L || type == RV_CVT_LU))
 		return false; /* RV64 only */
-	r = new_i64(ctx);
-	args[0] = rv_fpr(ctx, a->rs1);
-	args[1] = const_i32(ctx, (uint32_t)a->rm);
-	args[2] = const_i32(ctx, type);
-	ir_call(ctx->ir, hid, r, 3, args);
-	set_gpr64(ctx, a->rd, r);
-	return true;
+	return gen_fp(ctx, a, hid, FP_CALL_ONLY, 1, type, true);
 }
 
 RV_TRANS(fcvt_w_s, gen_fp_to_int, hid_fcvt_int_s, RV_CVT_W)
@@ -334,21 +274,16 @@ RV_TRANS(fcvt_lu_d, gen_fp_to_int, hid_fcvt_int_d, RV_CVT_LU)
 static bool gen_fp_from_int(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid,
 			     unsigned type)
 {
-	ir_temp r, args[3];
+	struct fp_op o = {hid, FP_CALL_ONLY, 1, {0}, 2, {(uint32_t)a->rm, type}};
 
 	if (!fp_enabled(ctx) || !rm_valid(a->rm))
 		return false;
 	if (is_rv32(ctx) && (type == RV_CVT_L || type == RV_CVT_LU))
 		return false;
-	r = new_i64(ctx);
-	args[0] = gpr64(ctx, a->rs1, type == RV_CVT_W);
-	args[1] = const_i32(ctx, (uint32_t)a->rm);
-	args[2] = const_i32(ctx, type);
-	ir_call(ctx->ir, hid, r, 3, args);
-	set_fpr(ctx, a->rd, r);
+	o.op[0] = gpr64(ctx, a->rs1, type == RV_CVT_W);
+	set_fpr(ctx, a->rd, fp_gen(ctx->ir, &o));
 	return true;
 }
-
 RV_TRANS(fcvt_s_w, gen_fp_from_int, hid_fcvt_s_int, RV_CVT_W)
 RV_TRANS(fcvt_s_wu, gen_fp_from_int, hid_fcvt_s_int, RV_CVT_WU)
 RV_TRANS(fcvt_s_l, gen_fp_from_int, hid_fcvt_s_int, RV_CVT_L)

@@ -200,6 +200,11 @@ enum ir_fp_kind {
 /* binary32 in the low half of i64 values whose upper half is all ones (RISC-V's
  * NaN boxing); other operands take the fallback, results are boxed alike */
 #define IR_FP_F32BOX 0x100u
+/* binary32 in the low half of i64 values, the upper half ignored (zero in results) */
+#define IR_FP_F32 0x200u
+/* NaN operands take the fallback before the host computes anything: for guests whose
+ * signalling NaNs are not the host's (MIPS legacy NaNs), the host must not see them */
+#define IR_FP_NAN_IN 0x400u
 /* the inline path only while the u32 at env + @off is 0 (e.g. a dynamic rounding mode) */
 #define IR_FP_GUARD(off) ((uint64_t)(off) << 16)
 #define IR_FP_GUARD_OFF(k) ((uint32_t)((k) >> 16))
@@ -209,12 +214,12 @@ enum ir_fp_kind {
  * ir_fpop() - d = fallback(env, a, [b,] [imm]): a floating-point operation
  * whose result is what the helper @fallback returns (b is passed for binary
  * kinds, imm unless it is IR_FP_NO_IMM). A backend may compute it inline
- * instead, with host IEEE 754 binary64 (or boxed binary32) arithmetic rounding
- * to nearest-even, whenever the guard holds, the operands are in the format
- * and the result is not a NaN (comparisons: always); the IEEE exception flags
- * (754-2008 section 7) then accrue in the host's sticky flags, read by
- * fpu_host_flags_peek() (include/morph/fpu.h), instead of wherever the
- * fallback puts them. The frontend promises that both agree under those
+ * instead, with host IEEE 754 binary64 (or binary32) arithmetic rounding to
+ * nearest-even, whenever the guard holds, the operands are in the format (and
+ * not NaNs, with IR_FP_NAN_IN) and the result is not a NaN (comparisons:
+ * always); the IEEE exception flags (754-2008 section 7) then accrue in the
+ * host's sticky flags, read by fpu_host_flags_peek() (include/morph/fpu.h),
+ * instead of wherever the fallback puts them. The frontend promises that both agree under those
  * conditions. Backends without the op get it as a plain call (ir_lower()).
  */
 void ir_fpop(struct ir_ctx *ctx, uint64_t kind, ir_temp d, ir_temp a, ir_temp b,
