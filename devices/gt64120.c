@@ -7,8 +7,15 @@
  * master-abort: 0xffffffff and INTRCAUSE.MasAbort0), and the interrupt
  * acknowledge register that reads the vector from the i8259s. Registers are
  * little-endian (the CPU byte-swapping bits are kept, not acted on: the
- * board is little-endian here). Nothing else of the chip (SDRAM timing,
- * DMA, timers) is modelled; those registers just hold what is written.
+ * board is little-endian here). The functions' 32-bit memory BARs are
+ * reached through the PCI0M0 window: CPU addresses 0x10000000-0x17ffffff
+ * (mapped once; the LD/HD registers narrow what is decoded, REMAP moves it
+ * on the PCI side) go to the BAR that holds the PCI address, if the
+ * function decodes memory; anything else master-aborts. The PCI0M1 window
+ * and PCI I/O BARs are not decoded (Linux uses the wider of the two memory
+ * windows; the ISA ports are mapped by their devices). Nothing else of the
+ * chip (SDRAM timing, DMA, timers) is modelled; those registers just hold
+ * what is written.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +68,30 @@ void pci_conf_init(struct pci_conf *pc, unsigned devfn, uint16_t vendor, uint16_
 	pc->wmask[0x3c] = 0xff;		    /* interrupt line */
 }
 
+void pci_conf_set_bar(struct pci_conf *pc, unsigned n, uint32_t size, const struct bus_ops *ops,
+		      void *opaque)
+{
+	pc->bar[n] = (struct pci_bar){size, ops, opaque};
+	dev_st32(pc->wmask + PCI_BAR0 + 4 * n, ~(size - 1) & ~0xfu);
+}
+
+unsigned pci_conf_add_cap(struct pci_conf *pc, uint8_t id, unsigned len)
+{
+	unsigned at = pc->cap_end ? pc->cap_end : 0x40, p = PCI_CAPABILITY_LIST;
+
+	len = (len + 3) & ~3u;
+	if (at + len > 0x100)
+		return 0;
+	while (pc->cfg[p]) /* append: the list keeps the order of the calls */
+		p = pc->cfg[p] + 1;
+	pc->cfg[p] = (uint8_t)at;
+	pc->cfg[at] = id;
+	pc->cfg[at + 1] = 0;
+	pc->cfg[PCI_STATUS] |= PCI_STATUS_CAP_LIST;
+	pc->cap_end = (uint16_t)(at + len);
+	return at;
+}
+
 /* The function CFGADDR selects, or NULL (master abort). */
 static struct pci_conf *cfg_target(struct gt64120 *gt)
 {
@@ -107,6 +138,65 @@ static void cfg_write(struct gt64120 *gt, unsigned off, uint64_t val, unsigned s
 	if (pc->written)
 		pc->written(pc, reg + off, size);
 }
+
+/*
+ * PCI memory: the BAR holding the PCI address of CPU window offset @off,
+ * with *@boff set to the offset inside it; NULL (master abort) if none.
+ */
+static const struct pci_bar *mem_target(struct gt64120 *gt, uint64_t off, uint64_t *boff)
+{
+	uint32_t ld = gt->regs[GT_PCI0M0LD / 4] & 0x7fff, hd = gt->regs[GT_PCI0M0HD / 4] & 0x7f;
+	uint64_t cpu = GT64120_PCI_MEM + off, lo = (uint64_t)ld << 21;
+	uint64_t hi = (uint64_t)((ld & ~0x7fu) | hd) << 21 | 0x1fffff;
+	uint32_t pci;
+
+	if (cpu < lo || cpu > hi)
+		return NULL;
+	/* the high bits of the PCI address come from REMAP, the low 21 pass through */
+	pci = (uint32_t)(cpu - lo + ((uint64_t)(gt->regs[GT_PCI0M0REMAP / 4] & 0x7ff) << 21));
+	for (unsigned i = 0; i < gt->nfuncs; i++) {
+		const struct pci_conf *pc = gt->funcs[i];
+
+		if (!(dev_ld16(pc->cfg + PCI_COMMAND) & PCI_COMMAND_MEMORY))
+			continue;
+		for (unsigned n = 0; n < PCI_NUM_BARS; n++) {
+			const struct pci_bar *b = &pc->bar[n];
+			uint32_t base = dev_ld32(pc->cfg + PCI_BAR0 + 4 * n) & ~(b->size - 1);
+
+			if (b->size && base && pci - base < b->size) {
+				*boff = pci - base;
+				return b;
+			}
+		}
+	}
+	return NULL;
+}
+
+static uint64_t gt_mem_read(void *opaque, uint64_t off, unsigned size)
+{
+	struct gt64120 *gt = opaque;
+	uint64_t boff;
+	const struct pci_bar *b = mem_target(gt, off, &boff);
+
+	if (b && boff + size <= b->size)
+		return b->ops->read(b->opaque, boff, size);
+	gt->regs[GT_INTRCAUSE / 4] |= INTRCAUSE_MASABORT0;
+	return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+}
+
+static void gt_mem_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
+{
+	struct gt64120 *gt = opaque;
+	uint64_t boff;
+	const struct pci_bar *b = mem_target(gt, off, &boff);
+
+	if (b && boff + size <= b->size)
+		b->ops->write(b->opaque, boff, val, size);
+	else
+		gt->regs[GT_INTRCAUSE / 4] |= INTRCAUSE_MASABORT0;
+}
+
+static const struct bus_ops gt_mem_ops = {gt_mem_read, gt_mem_write};
 
 static uint64_t gt_read(void *opaque, uint64_t off, unsigned size)
 {
@@ -159,6 +249,18 @@ static void gt_reset(void *opaque)
 	gt->regs[GT_PCI0IOREMAP / 4] = 0; /* CPU 0x18000000 is PCI I/O port 0 */
 	gt->regs[GT_PCI0M0REMAP / 4] = 0x10000000u >> 21;
 	gt->regs[GT_PCI0M1REMAP / 4] = 0x18200000u >> 21;
+	/* PCI RST#: no function decodes or masters until the guest enables it */
+	for (unsigned i = 0; i < gt->nfuncs; i++) {
+		struct pci_conf *pc = gt->funcs[i];
+
+		dev_st16(pc->cfg + PCI_COMMAND, 0);
+		for (unsigned n = 0; n < PCI_NUM_BARS; n++)
+			if (pc->bar[n].size)
+				dev_st32(pc->cfg + PCI_BAR0 + 4 * n, 0);
+		pc->cfg[PCI_INTERRUPT_LINE] = 0;
+		if (pc->written)
+			pc->written(pc, PCI_COMMAND, 2);
+	}
 }
 
 int gt64120_add(struct gt64120 *gt, struct pci_conf *pc)
@@ -186,5 +288,8 @@ struct gt64120 *gt64120_new(struct bus *bus, uint64_t base, uint8_t (*ack)(void 
 	r = dev_own(bus, gt, gt_reset, free);
 	if (!r)
 		r = bus_map_io(bus, base, GT64120_SIZE, &gt_ops, gt, "gt64120");
+	if (!r)
+		r = bus_map_io(bus, GT64120_PCI_MEM, GT64120_PCI_MEM_SIZE, &gt_mem_ops, gt,
+			       "pci-mem");
 	return r ? dev_fail(r) : gt;
 }

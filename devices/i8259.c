@@ -3,10 +3,15 @@
  * PC-style south bridge (the PIIX4 on Malta): initialisation words ICW1-4,
  * the mask (OCW1), end of interrupt (OCW2: non-specific and specific),
  * IRR/ISR reads (OCW3), automatic EOI, and the acknowledge cycle the CPU
- * side performs (i8259_ack(): Malta's GT-64120 IACK register). Fixed
- * priorities, IRQ 0 highest; the slave hangs on master input 2. Special
- * mask and rotation modes, polling and level-triggered inputs (ELCR) are
- * not modelled: Linux's i8259 driver on Malta uses none of them.
+ * side performs (i8259_ack(): Malta's GT-64120 IACK register), and the
+ * PIIX4's edge/level control (ELCR) as firmware sets it: a level input's
+ * request follows the line (shared PCI interrupts need that: an edge on a
+ * wired-OR line is lost while another source holds it high). The ELCR
+ * ports (0x4d0-0x4d1) are not decoded: Linux on Malta never touches them,
+ * and the board's 16550 window covers them.
+ * Fixed priorities, IRQ 0 highest; the slave hangs on master input 2.
+ * Special mask and rotation modes and polling are not modelled: Linux's
+ * i8259 driver on Malta uses none of them.
  */
 #include <stdlib.h>
 
@@ -16,6 +21,7 @@
 struct pic {
 	uint8_t irr, isr, imr;
 	uint8_t lines; /* input levels (edges set irr) */
+	uint8_t elcr;  /* level-triggered inputs: irr follows lines */
 	uint8_t base;  /* ICW2: vector of input 0 */
 	uint8_t init;  /* expecting ICW2 (1), ICW3 (2), ICW4 (3); 0: operating */
 	bool icw4;     /* ICW1.IC4 */
@@ -26,9 +32,11 @@ struct pic {
 struct i8259 {
 	struct pic pic[2]; /* master, slave */
 	struct irq_line out;
+	uint16_t elcr_reset; /* ELCR after a reset: i8259_set_elcr() */
 };
 
 #define CASCADE 2
+#define ELCR_MASK 0xdef8 /* 0-2, 8 and 13 are edge-triggered only */
 
 /* The input the PIC would deliver next (-1: none), ISR priority respected. */
 static int pic_pending(const struct pic *p)
@@ -46,6 +54,11 @@ static int pic_pending(const struct pic *p)
 
 static void update(struct i8259 *s)
 {
+	for (int i = 0; i < 2; i++) {
+		struct pic *p = &s->pic[i];
+
+		p->irr = (uint8_t)((p->irr & ~p->elcr) | (p->lines & p->elcr));
+	}
 	/* the slave's INT drives master input 2 as a level */
 	if (pic_pending(&s->pic[1]) >= 0)
 		s->pic[0].irr |= 1u << CASCADE;
@@ -190,13 +203,22 @@ static uint64_t slave_read(void *opaque, uint64_t off, unsigned size)
 static const struct bus_ops master_ops = {master_read, master_write};
 static const struct bus_ops slave_ops = {slave_read, slave_write};
 
+void i8259_set_elcr(struct i8259 *s, uint16_t levels)
+{
+	s->elcr_reset = levels & ELCR_MASK;
+	s->pic[0].elcr = (uint8_t)s->elcr_reset;
+	s->pic[1].elcr = (uint8_t)(s->elcr_reset >> 8);
+	update(s);
+}
+
 static void i8259_reset(void *opaque)
 {
 	struct i8259 *s = opaque;
 
 	for (int i = 0; i < 2; i++) {
 		uint8_t lines = s->pic[i].lines;
-		s->pic[i] = (struct pic){.lines = lines};
+		s->pic[i] =
+		    (struct pic){.lines = lines, .elcr = (uint8_t)(s->elcr_reset >> (8 * i))};
 	}
 	update(s);
 }

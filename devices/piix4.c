@@ -6,13 +6,20 @@
  * off (Linux's drivers/power/reset/piix4-poweroff.c: SUS_TYP soft-off with
  * SUS_EN). The PM registers sit at the I/O base Linux's Malta fixup gives
  * PMBA (0x1000); they answer only while PMREGMISC.PMIOSE enables them. The
- * IDE and USB functions are absent. The ISA devices themselves (i8259,
+ * PCI interrupts PIRQA-D# reach the i8259 inputs the PIRQRC registers
+ * (0x60-0x63) name; Linux's fixup-malta.c reads those to map slots to IRQs.
+ * The IDE and USB functions are absent. The ISA devices themselves (i8259,
  * i8254, RTC, UARTs) are separate models.
  */
 #include <stdlib.h>
 
 #include "devices/dev.h"
 #include "morph/malta.h"
+
+#define PIRQRC 0x60 /* function 0: PIRQA-D route control */
+#define PIRQRC_DISABLE 0x80
+#define PIRQS 4
+#define PIRQ_IRQS 0xdef8 /* IRQs a PIRQ may route to: not 0-2, 8, 13 */
 
 #define PM_IO_PORT 0x1000 /* where Linux's malta_piix_func3_base_fixup puts PMBA */
 #define PM_IO_SIZE 0x40
@@ -30,6 +37,9 @@
 
 struct piix4 {
 	struct pci_conf isa, pm;
+	struct i8259 *pic;
+	unsigned pirq_count[PIRQS]; /* sources asserting each PIRQ line */
+	uint16_t irq_out;	    /* the i8259 inputs we drive high */
 	uint16_t pmsts, pmen, pmcntrl;
 	void (*poweroff)(void *opaque);
 	void *opaque;
@@ -90,6 +100,52 @@ static void pm_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
 
 static const struct bus_ops pm_ops = {pm_read, pm_write};
 
+/* Drive each i8259 input high while a PIRQ routed to it is asserted. */
+static void pirq_update(struct piix4 *s)
+{
+	uint16_t out = 0;
+
+	for (unsigned i = 0; i < PIRQS; i++) {
+		uint8_t r = s->isa.cfg[PIRQRC + i];
+
+		if (s->pirq_count[i] && !(r & PIRQRC_DISABLE))
+			out |= (uint16_t)(1u << (r & 0xf));
+	}
+	out &= PIRQ_IRQS;
+	for (unsigned irq = 0; irq < 16; irq++) {
+		uint16_t bit = (uint16_t)(1u << irq);
+		struct irq_line l;
+
+		if ((out ^ s->irq_out) & bit) {
+			l = i8259_input(s->pic, irq);
+			irq_set(&l, !!(out & bit));
+		}
+	}
+	s->irq_out = out;
+}
+
+static void pirq_set(void *opaque, int n, int level)
+{
+	struct piix4 *s = opaque;
+
+	if (level)
+		s->pirq_count[n]++;
+	else if (s->pirq_count[n])
+		s->pirq_count[n]--;
+	pirq_update(s);
+}
+
+struct irq_line piix4_pirq(struct piix4 *s, unsigned n)
+{
+	return irq_line_make(pirq_set, s, (int)(n % PIRQS));
+}
+
+static void isa_written(struct pci_conf *pc, unsigned off, unsigned size)
+{
+	if (off < PIRQRC + PIRQS && off + size > PIRQRC)
+		pirq_update(pc->opaque);
+}
+
 static void piix4_reset(void *opaque)
 {
 	struct piix4 *s = opaque;
@@ -97,25 +153,31 @@ static void piix4_reset(void *opaque)
 	s->pmsts = s->pmen = s->pmcntrl = 0;
 	dev_st32(s->pm.cfg + PMBA, 1); /* I/O space indicator */
 	s->pm.cfg[PMREGMISC] = 0;
-	/* PIRQA-D routing disabled (bit 7), as after reset */
-	for (int i = 0; i < 4; i++)
-		s->isa.cfg[0x60 + i] = 0x80;
+	/* PIRQA-D to IRQ 10, 10, 11, 11: how YAMON (and QEMU's malta) leave them */
+	s->isa.cfg[PIRQRC + 0] = 10;
+	s->isa.cfg[PIRQRC + 1] = 10;
+	s->isa.cfg[PIRQRC + 2] = 11;
+	s->isa.cfg[PIRQRC + 3] = 11;
+	pirq_update(s);
 }
 
 struct piix4 *piix4_new(struct bus *bus, struct gt64120 *gt, unsigned dev, uint64_t io_base,
-			void (*poweroff)(void *opaque), void *opaque)
+			struct i8259 *pic, void (*poweroff)(void *opaque), void *opaque)
 {
 	struct piix4 *s = calloc(1, sizeof(*s));
 	int r;
 
 	if (!s)
 		return dev_fail(-ENOMEM);
+	s->pic = pic;
 	s->poweroff = poweroff;
 	s->opaque = opaque;
 	/* function 0: ISA bridge, multi-function; its 0x40-0xff registers are plain storage */
 	pci_conf_init(&s->isa, dev << 3, 0x8086, 0x7110, 0x06010001, 0x80);
 	for (unsigned i = 0x40; i < 0x100; i++)
 		s->isa.wmask[i] = 0xff;
+	s->isa.written = isa_written;
+	s->isa.opaque = s;
 	/* function 3: power management (bridge class "other") */
 	pci_conf_init(&s->pm, dev << 3 | 3, 0x8086, 0x7113, 0x06800003, 0);
 	dev_st32(s->pm.wmask + PMBA, 0x0000ffc0);

@@ -127,7 +127,7 @@ static uint8_t blk_discard_wz(struct virtio_blk *b, const struct virtq_elem *e, 
 }
 
 /* Run one request; returns the bytes written into the driver's buffers. */
-static uint32_t blk_request(struct virtio_mmio *vm, struct virtio_blk *b, struct virtq_elem *e)
+static uint32_t blk_request(struct virtio_dev *vm, struct virtio_blk *b, struct virtq_elem *e)
 {
 	uint8_t hdr[16], status;
 	uint32_t type;
@@ -204,7 +204,7 @@ done:
 	return (uint32_t)(written + 1);
 }
 
-static void blk_notify(struct virtio_mmio *vm, unsigned q)
+static void blk_notify(struct virtio_dev *vm, unsigned q)
 {
 	struct virtio_blk *b = vm->dev;
 	bool pushed = false;
@@ -236,12 +236,12 @@ static const struct virtio_class virtio_blk_class = {
     .release = blk_release,
 };
 
-struct virtio_mmio *virtio_blk_new(struct bus *bus, uint64_t base, struct irq_line irq,
-				   struct blockdev *bd)
+struct virtio_dev *virtio_blk_at(struct bus *bus, const struct virtio_transport *t,
+				 struct blockdev *bd)
 {
 	struct virtio_class *cls;
 	struct virtio_blk *b;
-	struct virtio_mmio *vm;
+	struct virtio_dev *vm;
 
 	b = calloc(1, sizeof(*b) + sizeof(*cls));
 	if (!b)
@@ -259,7 +259,7 @@ struct virtio_mmio *virtio_blk_new(struct bus *bus, uint64_t base, struct irq_li
 		cls->features |= VIRTIO_BIT(VIRTIO_BLK_F_DISCARD);
 	if (!bd->readonly && bd->ops->write_zeroes)
 		cls->features |= VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES);
-	vm = virtio_mmio_create(bus, base, irq, cls, b);
+	vm = virtio_create(bus, t, cls, b);
 	if (!vm)
 		return NULL;
 	dev_st64(vm->config + BLK_CFG_CAPACITY, b->sectors);
@@ -272,4 +272,12 @@ struct virtio_mmio *virtio_blk_new(struct bus *bus, uint64_t base, struct irq_li
 	dev_st32(vm->config + BLK_CFG_MAX_WZEROES_SEG, BLK_MAX_DWZ_SEG);
 	vm->config[BLK_CFG_WZEROES_MAY_UNMAP] = 1;
 	return vm;
+}
+
+struct virtio_dev *virtio_blk_new(struct bus *bus, uint64_t base, struct irq_line irq,
+				  struct blockdev *bd)
+{
+	const struct virtio_transport t = {.base = base, .irq = irq};
+
+	return virtio_blk_at(bus, &t, bd);
 }

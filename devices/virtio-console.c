@@ -24,7 +24,7 @@
 
 struct virtio_console {
 	struct chardev *chr;
-	struct virtio_mmio *vm;
+	struct virtio_dev *vm;
 	struct virtq_elem rx, tx;
 	bool rx_held;
 };
@@ -56,7 +56,7 @@ static void con_receive(void *opaque, const uint8_t *buf, size_t len)
 	virtq_notify(c->vm, CON_RX);
 }
 
-static void con_transmit(struct virtio_mmio *vm, struct virtio_console *c)
+static void con_transmit(struct virtio_dev *vm, struct virtio_console *c)
 {
 	bool pushed = false;
 
@@ -70,7 +70,7 @@ static void con_transmit(struct virtio_mmio *vm, struct virtio_console *c)
 		virtq_notify(vm, CON_TX);
 }
 
-static void con_notify(struct virtio_mmio *vm, unsigned q)
+static void con_notify(struct virtio_dev *vm, unsigned q)
 {
 	struct virtio_console *c = vm->dev;
 
@@ -80,21 +80,21 @@ static void con_notify(struct virtio_mmio *vm, unsigned q)
 		chardev_accept_input(c->chr);
 }
 
-static void con_driver_ok(struct virtio_mmio *vm)
+static void con_driver_ok(struct virtio_dev *vm)
 {
 	struct virtio_console *c = vm->dev;
 
 	chardev_accept_input(c->chr);
 }
 
-static void con_reset(struct virtio_mmio *vm)
+static void con_reset(struct virtio_dev *vm)
 {
 	struct virtio_console *c = vm->dev;
 
 	c->rx_held = false; /* the rings are gone: forget the buffer without using it */
 }
 
-static void con_config_write(struct virtio_mmio *vm, unsigned off, uint64_t val, unsigned size)
+static void con_config_write(struct virtio_dev *vm, unsigned off, uint64_t val, unsigned size)
 {
 	struct virtio_console *c = vm->dev;
 
@@ -125,11 +125,11 @@ static const struct virtio_class virtio_console_class = {
     .release = con_release,
 };
 
-struct virtio_mmio *virtio_console_new(struct bus *bus, uint64_t base, struct irq_line irq,
-				       struct chardev *chr)
+struct virtio_dev *virtio_console_new(struct bus *bus, uint64_t base, struct irq_line irq,
+				      struct chardev *chr)
 {
 	struct virtio_console *c = calloc(1, sizeof(*c));
-	struct virtio_mmio *vm;
+	struct virtio_dev *vm;
 
 	if (!c)
 		return NULL;

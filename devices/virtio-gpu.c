@@ -434,7 +434,7 @@ static uint32_t gpu_transfer(struct virtio_gpu *g, const uint8_t *c)
 	return GPU_RESP_OK_NODATA;
 }
 
-static uint32_t gpu_attach_backing(struct virtio_gpu *g, struct virtio_mmio *vm,
+static uint32_t gpu_attach_backing(struct virtio_gpu *g, struct virtio_dev *vm,
 				   const struct virtq_elem *e, const uint8_t *c)
 {
 	struct gpu_resource *r = gpu_find(g, dev_ld32(c + GPU_HDR_SIZE));
@@ -537,8 +537,7 @@ static size_t gpu_cmd_size(uint32_t type)
 }
 
 /* Run one control command; returns the bytes written into the driver's buffers. */
-static uint32_t gpu_command(struct virtio_mmio *vm, struct virtio_gpu *g,
-			    const struct virtq_elem *e)
+static uint32_t gpu_command(struct virtio_dev *vm, struct virtio_gpu *g, const struct virtq_elem *e)
 {
 	uint8_t c[GPU_TRANSFER_SIZE] = {0}; /* the largest fixed-size command */
 	uint8_t resp[GPU_DISPLAY_INFO_SIZE] = {0};
@@ -608,7 +607,7 @@ reply:
 	return (uint32_t)virtq_elem_write(e, 0, resp, resp_len);
 }
 
-static void gpu_notify(struct virtio_mmio *vm, unsigned q)
+static void gpu_notify(struct virtio_dev *vm, unsigned q)
 {
 	struct virtio_gpu *g = vm->dev;
 	bool pushed = false;
@@ -623,7 +622,7 @@ static void gpu_notify(struct virtio_mmio *vm, unsigned q)
 		virtq_notify(vm, q);
 }
 
-static void gpu_reset(struct virtio_mmio *vm)
+static void gpu_reset(struct virtio_dev *vm)
 {
 	struct virtio_gpu *g = vm->dev;
 
@@ -633,7 +632,7 @@ static void gpu_reset(struct virtio_mmio *vm)
 	dev_st32(vm->config + GPU_CFG_NUM_SCANOUTS, GPU_NUM_SCANOUTS);
 }
 
-static void gpu_config_write(struct virtio_mmio *vm, unsigned off, uint64_t val, unsigned size)
+static void gpu_config_write(struct virtio_dev *vm, unsigned off, uint64_t val, unsigned size)
 {
 	/* events_clear: write-to-clear bits of events_read */
 	if (off == GPU_CFG_EVENTS_CLEAR && size == 4) {
@@ -665,11 +664,11 @@ static const struct virtio_class virtio_gpu_class = {
     .release = gpu_release,
 };
 
-struct virtio_mmio *virtio_gpu_new(struct bus *bus, uint64_t base, struct irq_line irq,
-				   struct display *d)
+struct virtio_dev *virtio_gpu_new(struct bus *bus, uint64_t base, struct irq_line irq,
+				  struct display *d)
 {
 	struct virtio_gpu *g = calloc(1, sizeof(*g));
-	struct virtio_mmio *vm;
+	struct virtio_dev *vm;
 
 	if (!g)
 		return dev_fail(-ENOMEM);

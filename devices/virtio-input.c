@@ -54,7 +54,7 @@ struct virtio_input {
 	uint8_t pending[INPUT_PENDING][8];
 	unsigned npending, committed;
 	bool dropping; /* the current batch overflowed: drop up to its SYN_REPORT */
-	struct virtio_mmio *vm;
+	struct virtio_dev *vm;
 };
 
 static void bit_set(uint8_t *bm, unsigned n)
@@ -94,7 +94,7 @@ static unsigned input_ev_bits(const struct virtio_input *in, unsigned type, uint
 }
 
 /* Recompute size and the union after the driver wrote select or subsel. */
-static void input_config_update(struct virtio_mmio *vm)
+static void input_config_update(struct virtio_dev *vm)
 {
 	struct virtio_input *in = vm->dev;
 	uint8_t select = vm->config[INPUT_CFG_SELECT], subsel = vm->config[INPUT_CFG_SUBSEL];
@@ -143,7 +143,7 @@ static void input_config_update(struct virtio_mmio *vm)
 	vm->config[INPUT_CFG_SIZE_OFF] = (uint8_t)size;
 }
 
-static void input_config_write(struct virtio_mmio *vm, unsigned off, uint64_t val, unsigned size)
+static void input_config_write(struct virtio_dev *vm, unsigned off, uint64_t val, unsigned size)
 {
 	/* only select and subsel are writable */
 	for (unsigned i = 0; i < size; i++) {
@@ -157,7 +157,7 @@ static void input_config_write(struct virtio_mmio *vm, unsigned off, uint64_t va
 }
 
 /* Move whole batches into the driver's buffers while it has some. */
-static void input_flush(struct virtio_mmio *vm, struct virtio_input *in)
+static void input_flush(struct virtio_dev *vm, struct virtio_input *in)
 {
 	unsigned done = 0;
 	bool pushed = false;
@@ -205,7 +205,7 @@ static void input_event(void *opaque, uint16_t type, uint16_t code, int32_t valu
 	}
 }
 
-static void input_notify(struct virtio_mmio *vm, unsigned q)
+static void input_notify(struct virtio_dev *vm, unsigned q)
 {
 	struct virtio_input *in = vm->dev;
 
@@ -224,7 +224,7 @@ static void input_notify(struct virtio_mmio *vm, unsigned q)
 		virtq_notify(vm, q);
 }
 
-static void input_reset(struct virtio_mmio *vm)
+static void input_reset(struct virtio_dev *vm)
 {
 	struct virtio_input *in = vm->dev;
 
@@ -253,11 +253,11 @@ static const struct virtio_class virtio_input_class = {
     .release = input_release,
 };
 
-struct virtio_mmio *virtio_input_new(struct bus *bus, uint64_t base, struct irq_line irq,
-				     struct display *d, enum display_input_kind kind)
+struct virtio_dev *virtio_input_new(struct bus *bus, uint64_t base, struct irq_line irq,
+				    struct display *d, enum display_input_kind kind)
 {
 	struct virtio_input *in;
-	struct virtio_mmio *vm;
+	struct virtio_dev *vm;
 
 	if (kind >= DISPLAY_INPUT_KINDS)
 		return dev_fail(-EINVAL);

@@ -1,14 +1,8 @@
 /*
  * The virtio-mmio transport, version 2 ("modern") only: virtio 1.2 section
- * 4.2.2 register layout, feature negotiation with VIRTIO_F_VERSION_1
- * required, split virtqueues whose rings are validated when the driver sets
- * QueueReady. Registers below 0x100 are 32-bit; config space takes 1, 2, 4
- * (and 8) byte accesses.
+ * 4.2.2 register layout over the device core (virtio.c). Registers below
+ * 0x100 are 32-bit; config space takes 1, 2, 4 (and 8) byte accesses.
  */
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "dev.h"
 #include "virtio.h"
@@ -48,146 +42,19 @@ enum {
 #define VIRTIO_MMIO_MAGIC 0x74726976  /* "virt" */
 #define VIRTIO_MMIO_VENDOR 0x4850524d /* "MRPH" */
 
-/* What the transport itself offers on top of the model's features. */
-#define VIRTIO_TRANSPORT_FEATURES                                                                  \
-	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |                     \
-	 VIRTIO_BIT(VIRTIO_F_EVENT_IDX))
-
-static uint64_t vm_device_features(const struct virtio_mmio *vm)
-{
-	return vm->cls ? vm->cls->features | VIRTIO_TRANSPORT_FEATURES : 0;
-}
-
-static void vm_update_irq(struct virtio_mmio *vm)
-{
-	int level = vm->isr != 0;
-
-	if (level != vm->irq_level) {
-		vm->irq_level = level;
-		irq_set(&vm->irq, level);
-	}
-}
-
-bool virtio_running(const struct virtio_mmio *vm)
-{
-	return (vm->status & VIRTIO_STATUS_DRIVER_OK) &&
-	       !(vm->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
-}
-
-void virtio_set_broken(struct virtio_mmio *vm, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	bus_guest_verror(vm->cls ? vm->cls->name : "virtio", fmt, ap);
-	va_end(ap);
-	if (vm->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET)
-		return;
-	/* section 2.1.2: set DEVICE_NEEDS_RESET and send a configuration change notification */
-	vm->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
-	if (vm->status & VIRTIO_STATUS_DRIVER_OK) {
-		vm->isr |= VIRTIO_ISR_CONFIG;
-		vm_update_irq(vm);
-	}
-}
-
-void virtio_config_changed(struct virtio_mmio *vm)
-{
-	vm->config_generation++;
-	if (vm->status & VIRTIO_STATUS_DRIVER_OK) {
-		vm->isr |= VIRTIO_ISR_CONFIG;
-		vm_update_irq(vm);
-	}
-}
-
-void virtio_raise_queue_irq(struct virtio_mmio *vm)
-{
-	vm->isr |= VIRTIO_ISR_QUEUE;
-	vm_update_irq(vm);
-}
-
-static void vm_queue_reset(struct virtq *q)
-{
-	memset(q, 0, sizeof(*q));
-}
-
-static void vm_reset(struct virtio_mmio *vm)
-{
-	vm->status = 0;
-	vm->isr = 0;
-	vm->dev_features_sel = 0;
-	vm->drv_features_sel = 0;
-	vm->driver_features = 0;
-	vm->queue_sel = 0;
-	for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++)
-		vm_queue_reset(&vm->vq[i]);
-	if (vm->cls && vm->cls->reset)
-		vm->cls->reset(vm);
-	vm_update_irq(vm);
-}
-
-static void vm_bus_reset(void *opaque)
-{
-	vm_reset(opaque);
-}
-
-/* Section 2.7 (table "Virtqueue Part Alignment"); the rings must lie in RAM. */
-static void vm_queue_enable(struct virtio_mmio *vm, struct virtq *q, unsigned qi)
-{
-	uint64_t n = q->num;
-
-	if (n == 0 || n > vm->cls->queue_max || (n & (n - 1))) {
-		virtio_set_broken(vm, "queue %u: size %u is not a power of two <= %u", qi, q->num,
-				  vm->cls->queue_max);
-		return;
-	}
-	if ((q->desc_gpa & 15) || (q->avail_gpa & 1) || (q->used_gpa & 3)) {
-		virtio_set_broken(vm, "queue %u: misaligned rings", qi);
-		return;
-	}
-	q->desc = bus_ram_ptr(vm->bus, q->desc_gpa, 16 * n);
-	q->avail = bus_ram_ptr(vm->bus, q->avail_gpa, 6 + 2 * n);
-	q->used = bus_ram_ptr_w(vm->bus, q->used_gpa, 6 + 8 * n);
-	if (!q->desc || !q->avail || !q->used) {
-		virtio_set_broken(vm, "queue %u: ring outside guest RAM", qi);
-		return;
-	}
-	q->last_avail = 0;
-	q->used_idx = 0;
-	q->signalled_used_valid = false;
-	q->usable = true;
-}
-
-static struct virtq *vm_cur_queue(struct virtio_mmio *vm)
-{
-	if (!vm->cls || vm->queue_sel >= vm->cls->nqueues)
-		return NULL;
-	return &vm->vq[vm->queue_sel];
-}
-
-static uint64_t vm_config_read(struct virtio_mmio *vm, uint64_t off, unsigned size)
-{
-	uint64_t v = 0;
-
-	if (!vm->cls || off >= vm->cls->config_size || size > vm->cls->config_size - off)
-		return 0;
-	memcpy(&v, vm->config + off, size);
-	return v;
-}
-
 static uint64_t vm_read(void *opaque, uint64_t offset, unsigned size)
 {
-	struct virtio_mmio *vm = opaque;
+	struct virtio_dev *vm = opaque;
 	struct virtq *q;
 
 	if (offset >= VMMIO_CONFIG)
-		return vm_config_read(vm, offset - VMMIO_CONFIG, size);
+		return virtio_config_read(vm, offset - VMMIO_CONFIG, size);
 	if (size != 4 || (offset & 3)) {
 		bus_guest_error("virtio-mmio", "%u-byte register read at 0x%llx", size,
 				(unsigned long long)offset);
 		return 0;
 	}
-	q = vm_cur_queue(vm);
+	q = virtio_cur_queue(vm);
 	switch (offset) {
 	case VMMIO_MAGIC:
 		return VIRTIO_MMIO_MAGIC;
@@ -200,7 +67,7 @@ static uint64_t vm_read(void *opaque, uint64_t offset, unsigned size)
 	case VMMIO_DEVICE_FEATURES:
 		if (vm->dev_features_sel > 1)
 			return 0;
-		return (uint32_t)(vm_device_features(vm) >> (32 * vm->dev_features_sel));
+		return (uint32_t)(virtio_device_features(vm) >> (32 * vm->dev_features_sel));
 	case VMMIO_QUEUE_NUM_MAX:
 		return q ? vm->cls->queue_max : 0;
 	case VMMIO_QUEUE_READY:
@@ -222,48 +89,14 @@ static uint64_t vm_read(void *opaque, uint64_t offset, unsigned size)
 	}
 }
 
-static void vm_write_status(struct virtio_mmio *vm, uint32_t v)
-{
-	uint32_t old = vm->status;
-
-	if (v == 0) {
-		vm_reset(vm);
-		return;
-	}
-	if (!vm->cls)
-		return;
-	v &= 0xff;
-	v &= ~VIRTIO_STATUS_DEVICE_NEEDS_RESET; /* the device's bit, not the driver's */
-	v |= old & VIRTIO_STATUS_DEVICE_NEEDS_RESET;
-	/* section 3.1.1: accept FEATURES_OK only for a subset of ours that includes VERSION_1 */
-	if ((v & VIRTIO_STATUS_FEATURES_OK) && !(old & VIRTIO_STATUS_FEATURES_OK)) {
-		uint64_t f = vm->driver_features;
-
-		if ((f & ~vm_device_features(vm)) || !(f & VIRTIO_BIT(VIRTIO_F_VERSION_1)))
-			v &= ~VIRTIO_STATUS_FEATURES_OK;
-	}
-	if ((v & VIRTIO_STATUS_DRIVER_OK) && !(v & VIRTIO_STATUS_FEATURES_OK)) {
-		bus_guest_error(vm->cls->name, "DRIVER_OK without FEATURES_OK");
-		v &= ~VIRTIO_STATUS_DRIVER_OK;
-	}
-	vm->status = v;
-	if ((v & VIRTIO_STATUS_DRIVER_OK) && !(old & VIRTIO_STATUS_DRIVER_OK) &&
-	    virtio_running(vm) && vm->cls->driver_ok)
-		vm->cls->driver_ok(vm);
-}
-
 static void vm_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
 {
-	struct virtio_mmio *vm = opaque;
+	struct virtio_dev *vm = opaque;
 	uint32_t v = (uint32_t)value;
 	struct virtq *q;
 
 	if (offset >= VMMIO_CONFIG) {
-		uint64_t off = offset - VMMIO_CONFIG;
-
-		if (vm->cls && vm->cls->config_write && off < vm->cls->config_size &&
-		    size <= vm->cls->config_size - off)
-			vm->cls->config_write(vm, (unsigned)off, value, size);
+		virtio_config_write(vm, offset - VMMIO_CONFIG, value, size);
 		return;
 	}
 	if (size != 4 || (offset & 3)) {
@@ -271,19 +104,13 @@ static void vm_write(void *opaque, uint64_t offset, uint64_t value, unsigned siz
 				(unsigned long long)offset);
 		return;
 	}
-	q = vm_cur_queue(vm);
+	q = virtio_cur_queue(vm);
 	switch (offset) {
 	case VMMIO_DEVICE_FEATURES_SEL:
 		vm->dev_features_sel = v;
 		break;
 	case VMMIO_DRIVER_FEATURES:
-		if (vm->status & VIRTIO_STATUS_FEATURES_OK)
-			break; /* negotiation is over */
-		if (vm->drv_features_sel == 0)
-			vm->driver_features = (vm->driver_features & ~0xffffffffull) | v;
-		else if (vm->drv_features_sel == 1)
-			vm->driver_features = (vm->driver_features & 0xffffffffull) | (uint64_t)v
-											  << 32;
+		virtio_write_driver_features(vm, vm->drv_features_sel, v);
 		break;
 	case VMMIO_DRIVER_FEATURES_SEL:
 		vm->drv_features_sel = v;
@@ -296,28 +123,16 @@ static void vm_write(void *opaque, uint64_t offset, uint64_t value, unsigned siz
 			q->num = v;
 		break;
 	case VMMIO_QUEUE_READY:
-		if (!q)
-			break;
-		if (v & 1) {
-			if (!q->ready) {
-				q->ready = 1;
-				vm_queue_enable(vm, q, vm->queue_sel);
-			}
-		} else {
-			/* Linux writes 0 when it deletes a queue: forget it */
-			vm_queue_reset(q);
-		}
+		virtio_queue_set_ready(vm, v & 1);
 		break;
 	case VMMIO_QUEUE_NOTIFY:
-		if (vm->cls && v < vm->cls->nqueues && vm->vq[v].usable && virtio_running(vm))
-			vm->cls->notify(vm, v);
+		virtio_queue_kick(vm, v);
 		break;
 	case VMMIO_INTERRUPT_ACK:
-		vm->isr &= ~v;
-		vm_update_irq(vm);
+		virtio_ack_isr(vm, v);
 		break;
 	case VMMIO_STATUS:
-		vm_write_status(vm, v);
+		virtio_write_status(vm, v);
 		break;
 	case VMMIO_QUEUE_DESC_LOW:
 	case VMMIO_QUEUE_DESC_HIGH:
@@ -349,43 +164,22 @@ static const struct bus_ops vm_ops = {
     .write = vm_write,
 };
 
-static void vm_release(void *opaque)
+int virtio_mmio_attach(struct virtio_dev *vm, const struct virtio_transport *t)
 {
-	struct virtio_mmio *vm = opaque;
-
-	if (vm->cls && vm->cls->release)
-		vm->cls->release(vm->dev);
-	free(vm);
+	vm->irq = t->irq;
+	return bus_map_io(vm->bus, t->base, VIRTIO_MMIO_SIZE, &vm_ops, vm,
+			  vm->cls ? vm->cls->name : "virtio-mmio");
 }
 
-struct virtio_mmio *virtio_mmio_create(struct bus *bus, uint64_t base, struct irq_line irq,
-				       const struct virtio_class *cls, void *dev)
+struct virtio_dev *virtio_mmio_create(struct bus *bus, uint64_t base, struct irq_line irq,
+				      const struct virtio_class *cls, void *dev)
 {
-	struct virtio_mmio *vm = calloc(1, sizeof(*vm));
-	int err;
+	const struct virtio_transport t = {.base = base, .irq = irq};
 
-	if (!vm) {
-		if (cls && cls->release)
-			cls->release(dev);
-		return dev_fail(-ENOMEM);
-	}
-	vm->bus = bus;
-	vm->irq = irq;
-	vm->cls = cls;
-	vm->dev = dev;
-	err = dev_own(bus, vm, vm_bus_reset, vm_release);
-	if (!err)
-		err = bus_map_io(bus, base, VIRTIO_MMIO_SIZE, &vm_ops, vm,
-				 cls ? cls->name : "virtio-mmio");
-	return err ? dev_fail(err) : vm;
+	return virtio_create(bus, &t, cls, dev);
 }
 
-struct virtio_mmio *virtio_mmio_empty_new(struct bus *bus, uint64_t base)
+struct virtio_dev *virtio_mmio_empty_new(struct bus *bus, uint64_t base)
 {
 	return virtio_mmio_create(bus, base, (struct irq_line){0}, NULL, NULL);
-}
-
-uint32_t virtio_mmio_status(const struct virtio_mmio *vm)
-{
-	return vm->status;
 }

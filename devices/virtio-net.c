@@ -31,7 +31,7 @@
 
 struct virtio_net {
 	struct netdev *nd;
-	struct virtio_mmio *vm;
+	struct virtio_dev *vm;
 	struct virtq_elem rx, tx;
 	uint8_t frame[NET_MAX_FRAME];
 };
@@ -46,7 +46,7 @@ static bool net_can_receive(void *opaque)
 static bool net_receive(void *opaque, const uint8_t *frame, size_t len)
 {
 	struct virtio_net *n = opaque;
-	struct virtio_mmio *vm = n->vm;
+	struct virtio_dev *vm = n->vm;
 	uint8_t hdr[NET_HDR_LEN] = {0};
 	int r;
 
@@ -75,7 +75,7 @@ static bool net_receive(void *opaque, const uint8_t *frame, size_t len)
 	return true;
 }
 
-static void net_transmit(struct virtio_mmio *vm, struct virtio_net *n)
+static void net_transmit(struct virtio_dev *vm, struct virtio_net *n)
 {
 	bool pushed = false;
 
@@ -110,7 +110,7 @@ static void net_transmit(struct virtio_mmio *vm, struct virtio_net *n)
 		virtq_notify(vm, NET_TX);
 }
 
-static void net_notify(struct virtio_mmio *vm, unsigned q)
+static void net_notify(struct virtio_dev *vm, unsigned q)
 {
 	struct virtio_net *n = vm->dev;
 
@@ -120,7 +120,7 @@ static void net_notify(struct virtio_mmio *vm, unsigned q)
 		netdev_rx_ready(n->nd);
 }
 
-static void net_driver_ok(struct virtio_mmio *vm)
+static void net_driver_ok(struct virtio_dev *vm)
 {
 	struct virtio_net *n = vm->dev;
 
@@ -145,17 +145,17 @@ static const struct virtio_class virtio_net_class = {
     .release = net_release,
 };
 
-struct virtio_mmio *virtio_net_new(struct bus *bus, uint64_t base, struct irq_line irq,
-				   struct netdev *nd, const uint8_t *mac)
+struct virtio_dev *virtio_net_at(struct bus *bus, const struct virtio_transport *t,
+				 struct netdev *nd, const uint8_t *mac)
 {
 	static const uint8_t default_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 	struct virtio_net *n = calloc(1, sizeof(*n));
-	struct virtio_mmio *vm;
+	struct virtio_dev *vm;
 
 	if (!n)
 		return NULL;
 	n->nd = nd;
-	vm = virtio_mmio_create(bus, base, irq, &virtio_net_class, n);
+	vm = virtio_create(bus, t, &virtio_net_class, n);
 	if (!vm)
 		return NULL;
 	n->vm = vm;
@@ -163,4 +163,12 @@ struct virtio_mmio *virtio_net_new(struct bus *bus, uint64_t base, struct irq_li
 	dev_st16(vm->config + NET_CFG_STATUS, VIRTIO_NET_S_LINK_UP);
 	netdev_set_frontend(nd, net_can_receive, net_receive, n);
 	return vm;
+}
+
+struct virtio_dev *virtio_net_new(struct bus *bus, uint64_t base, struct irq_line irq,
+				  struct netdev *nd, const uint8_t *mac)
+{
+	const struct virtio_transport t = {.base = base, .irq = irq};
+
+	return virtio_net_at(bus, &t, nd, mac);
 }

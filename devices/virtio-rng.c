@@ -12,7 +12,7 @@ struct virtio_rng {
 	struct virtq_elem elem;
 };
 
-static void rng_notify(struct virtio_mmio *vm, unsigned q)
+static void rng_notify(struct virtio_dev *vm, unsigned q)
 {
 	struct virtio_rng *r = vm->dev;
 	bool pushed = false;
@@ -47,8 +47,8 @@ static const struct virtio_class virtio_rng_class = {
     .release = rng_release,
 };
 
-struct virtio_mmio *virtio_rng_new(struct bus *bus, uint64_t base, struct irq_line irq,
-				   struct entropy *e)
+struct virtio_dev *virtio_rng_new(struct bus *bus, uint64_t base, struct irq_line irq,
+				  struct entropy *e)
 {
 	struct virtio_rng *r = calloc(1, sizeof(*r));
 

@@ -53,19 +53,19 @@ static bool vring_need_event(uint16_t event, uint16_t new_idx, uint16_t old)
 	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old);
 }
 
-static bool vq_ok(const struct virtio_mmio *vm, unsigned qi)
+static bool vq_ok(const struct virtio_dev *vm, unsigned qi)
 {
 	return vm->cls && qi < vm->cls->nqueues && vm->vq[qi].usable &&
 	       !(vm->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
 }
 
-bool virtq_has_avail(struct virtio_mmio *vm, unsigned qi)
+bool virtq_has_avail(struct virtio_dev *vm, unsigned qi)
 {
 	return vq_ok(vm, qi) && avail_idx(&vm->vq[qi]) != vm->vq[qi].last_avail;
 }
 
 /* Walk the chain at @head into @e; false (and the device broken) if malformed. */
-static bool vq_map_chain(struct virtio_mmio *vm, unsigned qi, uint16_t head, struct virtq_elem *e)
+static bool vq_map_chain(struct virtio_dev *vm, unsigned qi, uint16_t head, struct virtq_elem *e)
 {
 	struct virtq *q = &vm->vq[qi];
 	const uint8_t *table = q->desc;
@@ -154,7 +154,7 @@ static bool vq_map_chain(struct virtio_mmio *vm, unsigned qi, uint16_t head, str
 	}
 }
 
-int virtq_pop(struct virtio_mmio *vm, unsigned qi, struct virtq_elem *e)
+int virtq_pop(struct virtio_dev *vm, unsigned qi, struct virtq_elem *e)
 {
 	struct virtq *q;
 	uint16_t idx, head;
@@ -194,7 +194,7 @@ int virtq_pop(struct virtio_mmio *vm, unsigned qi, struct virtq_elem *e)
 	return 1;
 }
 
-void virtq_unpop(struct virtio_mmio *vm, unsigned qi)
+void virtq_unpop(struct virtio_dev *vm, unsigned qi)
 {
 	struct virtq *q = &vm->vq[qi];
 
@@ -205,7 +205,7 @@ void virtq_unpop(struct virtio_mmio *vm, unsigned qi)
 		set_avail_event(q, q->last_avail);
 }
 
-void virtq_push(struct virtio_mmio *vm, unsigned qi, const struct virtq_elem *e, uint32_t len)
+void virtq_push(struct virtio_dev *vm, unsigned qi, const struct virtq_elem *e, uint32_t len)
 {
 	struct virtq *q = &vm->vq[qi];
 	uint8_t *slot;
@@ -230,7 +230,7 @@ void virtq_push(struct virtio_mmio *vm, unsigned qi, const struct virtq_elem *e,
 	ring_st16(q->used + 2, q->used_idx); /* release: the element is visible first */
 }
 
-void virtq_notify(struct virtio_mmio *vm, unsigned qi)
+void virtq_notify(struct virtio_dev *vm, unsigned qi)
 {
 	struct virtq *q = &vm->vq[qi];
 

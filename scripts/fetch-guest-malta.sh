@@ -11,13 +11,16 @@
 #
 # Packages come through scripts/fetch-debian.sh (a private apt configuration; nothing is
 # installed into the host): linux-image-4kc-malta and the versioned linux-image-6.1.* package
-# it depends on, busybox-static. They are unpacked into DIR/root. Host tools: cpio, gzip.
+# it depends on, busybox-static. They are unpacked into DIR/root. Host tools: cpio, gzip,
+# mke2fs (e2fsprogs).
 #
 # Results in DIR:
 #   vmlinuz           the kernel (an ELF linked in kseg0: Debian's self-decompressing vmlinuz)
-#   initramfs.cpio.gz busybox and the /init of scripts/initramfs/init (the same marker line,
-#                     MORPH-BOOT-OK, and the same morph_test=... options as the RISC-V guest)
-#   guest.env         KERNEL=... INITRD=... KVER=...
+#   initramfs.cpio.gz busybox, the virtio-pci/blk/net and ext4 modules, and the /init of
+#                     scripts/initramfs/init (the same marker line, MORPH-BOOT-OK, and the
+#                     same morph_test=... options as the RISC-V guest)
+#   disk.ext4         a 64 MiB ext4 image holding /hello.txt (copy it before writing to it)
+#   guest.env         KERNEL=... INITRD=... DISK=... KVER=...
 # The last line of output is DIR.
 set -eu
 
@@ -44,7 +47,7 @@ while [ $# -gt 0 ]; do
 	--offline) offline=--offline; shift ;;
 	--rebuild) rebuild=1; shift ;;
 	--print) print_only=1; shift ;;
-	-h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option '$1' (try --help)" ;;
 	esac
 done
@@ -55,9 +58,12 @@ if [ "$print_only" = 1 ]; then
 	exit 0
 fi
 
-for tool in cpio gzip; do
-	command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found (Debian: apt-get install cpio gzip)"
+for tool in cpio gzip mke2fs; do
+	command -v "$tool" >/dev/null 2>&1 ||
+		[ -x "/usr/sbin/$tool" ] || [ -x "/sbin/$tool" ] ||
+		die "'$tool' not found (Debian: apt-get install cpio gzip e2fsprogs)"
 done
+PATH=$PATH:/usr/sbin:/sbin
 mkdir -p "$dest" || die "cannot create $dest"
 dest=$(cd "$dest" && pwd)
 root=$dest/root
@@ -80,39 +86,40 @@ kernel=$root/boot/vmlinuz-$kver
 busybox=$root/usr/bin/busybox
 [ -f "$busybox" ] || busybox=$root/bin/busybox
 [ -f "$busybox" ] || die "busybox-static has no busybox binary"
+moddir=$root/usr/lib/modules/$kver
+[ -d "$moddir" ] || die "$kpkg has no modules in /usr/lib/modules/$kver"
 ln -sf "root/boot/vmlinuz-$kver" "$dest/vmlinuz"
 
 # ---------------------------------------------------------------- initramfs
+# The modules of morph's virtio-pci devices (docs/malta.md) and ext4, with their dependencies
+# (scripts/lib/guest-initramfs.sh); crc32c for ext4's metadata_csum, as on RISC-V.
+want_modules="virtio_pci virtio_blk virtio_net crc32c_generic ext4"
+
+# shellcheck source=scripts/lib/guest-initramfs.sh
+. "$top/scripts/lib/guest-initramfs.sh"
+# shellcheck disable=SC2086
+visit $want_modules
+
 initrd=$dest/initramfs.cpio.gz
-init_src=$top/scripts/initramfs/init
-[ -f "$init_src" ] || die "$init_src missing"
-stamp_inputs="$kpkg $(cat "$0" "$init_src" "$top/scripts/initramfs-malta/profile" | cksum)"
+stamp_inputs=$(initramfs_stamp "$(cksum < "$0")" "$order")
 if [ "$rebuild" = 1 ] || [ ! -f "$initrd" ] ||
 	[ "$(cat "$dest/.initramfs-stamp" 2>/dev/null)" != "$stamp_inputs" ]; then
-	note "building $initrd"
-	staging=$(mktemp -d "${TMPDIR:-/tmp}/morph-initramfs-malta.XXXXXX")
-	trap 'rm -rf "$staging"' EXIT INT TERM
-	mkdir -p "$staging/bin" "$staging/sbin" "$staging/usr/bin" "$staging/usr/sbin" \
-		"$staging/proc" "$staging/sys" "$staging/dev" "$staging/tmp" "$staging/mnt" \
-		"$staging/etc" "$staging/root"
-	cp "$busybox" "$staging/bin/busybox"
-	ln -s busybox "$staging/bin/sh"
-	cp "$init_src" "$staging/init"
-	cp "$top/scripts/initramfs-malta/profile" "$staging/etc/profile"
-	chmod 755 "$staging/init" "$staging/bin/busybox"
-	printf 'root:x:0:0:root:/root:/bin/sh\n' > "$staging/etc/passwd"
-	printf 'root:x:0:\n' > "$staging/etc/group"
-	(cd "$staging" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-		gzip -9 > "$initrd.tmp" || die "cpio failed"
-	mv "$initrd.tmp" "$initrd"
+	note "building $initrd (modules:$order)"
+	initramfs_build "$initrd" "$kver" "$busybox" "$order"
 	printf '%s\n' "$stamp_inputs" > "$dest/.initramfs-stamp"
-	rm -rf "$staging"
-	trap - EXIT INT TERM
+fi
+
+# ---------------------------------------------------------------- test disk
+disk=$dest/disk.ext4
+if [ "$rebuild" = 1 ] || [ ! -f "$disk" ]; then
+	note "building $disk"
+	test_disk_build "$disk"
 fi
 
 cat > "$dest/guest.env" <<EOT
 KVER=$kver
 KERNEL=$dest/vmlinuz
 INITRD=$initrd
+DISK=$disk
 EOT
 echo "$dest"

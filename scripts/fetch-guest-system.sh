@@ -99,105 +99,38 @@ ln -sf "${fwdir#"$dest"/}/fw_jump.bin" "$dest/fw_jump.bin"
 ln -sf "${uboot#"$dest"/}" "$dest/u-boot.bin"
 
 # ---------------------------------------------------------------- initramfs
-# Modules the guest needs, with their dependencies ("depends=" of each module's .modinfo: the
-# package has no modules.dep, depmod runs at installation). crc32c is a soft dependency of
-# ext4 (through the crypto API) that the metadata_csum feature of mke2fs's defaults needs.
+# Modules the guest needs, with their dependencies (scripts/lib/guest-initramfs.sh). crc32c is
+# a soft dependency of ext4 (through the crypto API) that the metadata_csum feature of
+# mke2fs's defaults needs.
 want_modules="virtio_mmio virtio_blk virtio_net virtio-rng crc32c_generic ext4"
 # The display's (docs/display.md): virtio-gpu (DRM; fbcon is built in) and virtio-input with
 # evdev. /init loads them (load-order-display) only when such a device exists.
 want_display_modules="virtio-gpu virtio_input evdev"
 
-modfile() { # NAME -> path of NAME.ko* in the package ('-' and '_' are the same)
-	_n=$(printf '%s' "$1" | sed 's/[-_]/[-_]/g')
-	find "$moddir/kernel" -regex ".*/$_n\.ko\(\.xz\|\.zst\|\.gz\)?" | head -n 1
-}
-modcat() { # decompressed module on stdout
-	case "$1" in
-	*.xz) xz -dc "$1" ;;
-	*.gz) gzip -dc "$1" ;;
-	*.zst) zstd -dc "$1" ;;
-	*) cat "$1" ;;
-	esac
-}
-moddeps() { # names of the modules NAME depends on
-	modcat "$(modfile "$1")" | tr '\0' '\n' | sed -n 's/^depends=//p' | tr ',' ' '
-}
-
-# Load order: dependencies first (depth-first, each module once).
-order=
-visit() {
-	case " $order " in *" $1 "*) return ;; esac
-	_f=$(modfile "$1")
-	[ -n "$_f" ] || die "kernel module $1 not found in $kpkg"
-	for _d in $(moddeps "$1"); do
-		visit "$_d"
-	done
-	order="$order $1"
-}
-for m in $want_modules; do
-	visit "$m"
-done
+# shellcheck source=scripts/lib/guest-initramfs.sh
+. "$top/scripts/lib/guest-initramfs.sh"
+# shellcheck disable=SC2086
+visit $want_modules
 base_order=$order
-for m in $want_display_modules; do
-	visit "$m"
-done
+# shellcheck disable=SC2086
+visit $want_display_modules
 display_order=${order#"$base_order"}
 order=$base_order
 
 initrd=$dest/initramfs.cpio.gz
-init_src=$top/scripts/initramfs/init
-[ -f "$init_src" ] || die "$init_src missing"
-stamp_inputs="$kpkg $(cat "$0" "$init_src" "$top/scripts/initramfs/udhcpc.script" | cksum) $order /$display_order"
+stamp_inputs=$(initramfs_stamp "$(cksum < "$0")" "$order /$display_order")
 if [ "$rebuild" = 1 ] || [ ! -f "$initrd" ] ||
 	[ "$(cat "$dest/.initramfs-stamp" 2>/dev/null)" != "$stamp_inputs" ]; then
 	note "building $initrd (modules:$order; display:$display_order)"
-	staging=$(mktemp -d "${TMPDIR:-/tmp}/morph-initramfs.XXXXXX")
-	trap 'rm -rf "$staging"' EXIT INT TERM
-	mkdir -p "$staging/bin" "$staging/sbin" "$staging/usr/bin" "$staging/usr/sbin" \
-		"$staging/proc" "$staging/sys" "$staging/dev" "$staging/tmp" "$staging/mnt" \
-		"$staging/etc" "$staging/root" "$staging/usr/share/udhcpc" \
-		"$staging/lib/modules/$kver"
-	cp "$busybox" "$staging/bin/busybox"
-	ln -s busybox "$staging/bin/sh"
-	cp "$init_src" "$staging/init"
-	cp "$top/scripts/initramfs/udhcpc.script" "$staging/usr/share/udhcpc/default.script"
-	chmod 755 "$staging/init" "$staging/bin/busybox" "$staging/usr/share/udhcpc/default.script"
-	printf 'root:x:0:0:root:/root:/bin/sh\n' > "$staging/etc/passwd"
-	printf 'root:x:0:\n' > "$staging/etc/group"
-	# PID 1 is a script, not an init that handles poweroff's signals: act directly
-	printf '%s\n' "alias poweroff='sync; poweroff -f'" "alias reboot='sync; reboot -f'" \
-		"alias halt='sync; poweroff -f'" > "$staging/etc/profile"
-	for m in $order; do
-		f=$(modfile "$m")
-		modcat "$f" > "$staging/lib/modules/$kver/$(basename "${f%.ko*}").ko"
-		echo "$(basename "${f%.ko*}").ko" >> "$staging/lib/modules/$kver/load-order"
-	done
-	for m in $display_order; do
-		f=$(modfile "$m")
-		modcat "$f" > "$staging/lib/modules/$kver/$(basename "${f%.ko*}").ko"
-		echo "$(basename "${f%.ko*}").ko" >> "$staging/lib/modules/$kver/load-order-display"
-	done
-	(cd "$staging" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-		gzip -9 > "$initrd.tmp" || die "cpio failed"
-	mv "$initrd.tmp" "$initrd"
+	initramfs_build "$initrd" "$kver" "$busybox" "$order" "$display_order"
 	printf '%s\n' "$stamp_inputs" > "$dest/.initramfs-stamp"
-	rm -rf "$staging"
-	trap - EXIT INT TERM
 fi
 
 # ---------------------------------------------------------------- test disk
 disk=$dest/disk.ext4
 if [ "$rebuild" = 1 ] || [ ! -f "$disk" ]; then
 	note "building $disk"
-	content=$(mktemp -d "${TMPDIR:-/tmp}/morph-disk.XXXXXX")
-	printf 'hello from the host disk\n' > "$content/hello.txt"
-	mkdir "$content/dir"
-	seq 1 2000 > "$content/dir/numbers.txt"
-	rm -f "$disk.tmp"
-	mke2fs -q -F -t ext4 -L morphtest -d "$content" "$disk.tmp" 64M ||
-		{ rm -rf "$content"; die "mke2fs failed"; }
-	rm -rf "$content"
-	mv "$disk.tmp" "$disk"
+	test_disk_build "$disk"
 fi
 
 cat > "$dest/guest.env" <<EOF

@@ -203,9 +203,25 @@ struct sifive_test *sifive_test_new(struct bus *bus, uint64_t base,
 						   unsigned code),
 				    void *opaque);
 
-/* ---------------------------------------------------------- virtio-mmio */
+/* ------------------------------------------------- virtio-mmio, virtio-pci */
 
-struct virtio_mmio;
+struct virtio_dev;
+struct gt64120;
+
+/**
+ * struct virtio_transport - where a virtio device sits.
+ * @pci:   NULL: a virtio-mmio window (version 2) at @base, raising @irq.
+ *         Else a modern virtio-pci function (vendor 0x1af4, device 0x1040 +
+ *         ID, one 32-bit memory BAR with the common, notify, ISR and
+ *         device-configuration structures) at @devfn on this host bridge's
+ *         bus 0 (include/morph/malta.h), @irq being its INTA# pin.
+ */
+struct virtio_transport {
+	struct gt64120 *pci;
+	uint64_t base;
+	unsigned devfn;
+	struct irq_line irq;
+};
 
 #define VIRTIO_MMIO_SIZE 0x1000
 #define VIRTIO_MMIO_SLOT_SIZE 0x1000
@@ -224,23 +240,29 @@ struct virtio_mmio;
  * backends advertise VIRTIO_BLK_F_RO and fail writes with VIRTIO_BLK_S_IOERR.
  * Requests run synchronously on the notifying (CPU) thread.
  */
-struct virtio_mmio *virtio_blk_new(struct bus *bus, uint64_t base, struct irq_line irq,
-				   struct blockdev *bd);
+struct virtio_dev *virtio_blk_new(struct bus *bus, uint64_t base, struct irq_line irq,
+				  struct blockdev *bd);
+/** virtio_blk_at() - virtio_blk_new() on any transport. */
+struct virtio_dev *virtio_blk_at(struct bus *bus, const struct virtio_transport *t,
+				 struct blockdev *bd);
 
 /** virtio_net_new() - a virtio network device (ID 1) on @nd; @mac NULL: 52:54:00:12:34:56. */
-struct virtio_mmio *virtio_net_new(struct bus *bus, uint64_t base, struct irq_line irq,
-				   struct netdev *nd, const uint8_t *mac);
+struct virtio_dev *virtio_net_new(struct bus *bus, uint64_t base, struct irq_line irq,
+				  struct netdev *nd, const uint8_t *mac);
+/** virtio_net_at() - virtio_net_new() on any transport. */
+struct virtio_dev *virtio_net_at(struct bus *bus, const struct virtio_transport *t,
+				 struct netdev *nd, const uint8_t *mac);
 
 /** virtio_rng_new() - an entropy device (ID 4) filling every buffer from @e. */
-struct virtio_mmio *virtio_rng_new(struct bus *bus, uint64_t base, struct irq_line irq,
-				   struct entropy *e);
+struct virtio_dev *virtio_rng_new(struct bus *bus, uint64_t base, struct irq_line irq,
+				  struct entropy *e);
 
 /** virtio_console_new() - a console (ID 3) with one port (hvc0) on @chr. */
-struct virtio_mmio *virtio_console_new(struct bus *bus, uint64_t base, struct irq_line irq,
-				       struct chardev *chr);
+struct virtio_dev *virtio_console_new(struct bus *bus, uint64_t base, struct irq_line irq,
+				      struct chardev *chr);
 
 /** virtio_mmio_empty_new() - an unused slot (DeviceID 0), as QEMU's virt has 8 of. */
-struct virtio_mmio *virtio_mmio_empty_new(struct bus *bus, uint64_t base);
+struct virtio_dev *virtio_mmio_empty_new(struct bus *bus, uint64_t base);
 
 /**
  * FDT_TRY() - evaluate @x (a libfdt call or a dev_fdt_*() / machine_fdt_*()
@@ -253,8 +275,8 @@ struct virtio_mmio *virtio_mmio_empty_new(struct bus *bus, uint64_t base);
 			return err_;                                                               \
 	} while (0)
 
-/** virtio_mmio_status() - the device status register (tests, debugging). Bus lock held. */
-uint32_t virtio_mmio_status(const struct virtio_mmio *vm);
+/** virtio_dev_status() - the device status register (tests, debugging). Bus lock held. */
+uint32_t virtio_dev_status(const struct virtio_dev *vm);
 
 /* ------------------------------------------------------------ device tree */
 

@@ -273,7 +273,7 @@ uint16_t keymap_hid_to_evdev(unsigned usage);
 
 /* -------------------------------------------------------- display devices */
 
-struct virtio_mmio;
+struct virtio_dev;
 
 /**
  * virtio_gpu_new() - a 2D virtio GPU (ID 16, virtio 1.2 section 5.7) with one
@@ -281,8 +281,8 @@ struct virtio_mmio;
  * backing pages resolved through bus_ram_ptr(), malformed commands answered
  * with VIRTIO_GPU_RESP_ERR_*. @d must outlive the bus. NULL + errno.
  */
-struct virtio_mmio *virtio_gpu_new(struct bus *bus, uint64_t base, struct irq_line irq,
-				   struct display *d);
+struct virtio_dev *virtio_gpu_new(struct bus *bus, uint64_t base, struct irq_line irq,
+				  struct display *d);
 
 /**
  * virtio_input_new() - a virtio input device (ID 18, section 5.8) taking
@@ -290,7 +290,7 @@ struct virtio_mmio *virtio_gpu_new(struct bus *bus, uint64_t base, struct irq_li
  * autorepeat by the guest) or DISPLAY_INPUT_POINTER (a tablet: ABS_X/ABS_Y in
  * [0, DISPLAY_ABS_MAX], left/right/middle buttons, wheel). NULL + errno.
  */
-struct virtio_mmio *virtio_input_new(struct bus *bus, uint64_t base, struct irq_line irq,
-				     struct display *d, enum display_input_kind kind);
+struct virtio_dev *virtio_input_new(struct bus *bus, uint64_t base, struct irq_line irq,
+				    struct display *d, enum display_input_kind kind);
 
 #endif

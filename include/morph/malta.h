@@ -27,10 +27,16 @@ struct i8259;
 /**
  * i8259_new() - the cascaded master (ports 0x20-0x21) and slave (0xa0-0xa1)
  * 8259A controllers at ISA I/O base @io_base, slave on master input 2.
- * Inputs are edge-triggered (ICW1.LTIM is not modelled). @out (INTR) is
+ * Inputs are edge-triggered unless i8259_set_elcr() made them level-
+ * triggered (ICW1.LTIM is not modelled). @out (INTR) is
  * high while an unmasked request waits to be acknowledged.
  */
 struct i8259 *i8259_new(struct bus *bus, uint64_t io_base, struct irq_line out);
+/**
+ * i8259_set_elcr() - the level-triggered inputs (bit n: IRQ n; 0-2, 8, 13
+ * cannot be) as firmware leaves them, now and after every reset.
+ */
+void i8259_set_elcr(struct i8259 *pic, uint16_t levels);
 /** i8259_input() - the line of ISA interrupt @irq (0-15). */
 struct irq_line i8259_input(struct i8259 *pic, unsigned irq);
 /**
@@ -59,11 +65,38 @@ struct mc146818 *mc146818_new(struct bus *bus, uint64_t io_base, const struct de
 
 /* --------------------------------------------------------- PCI, GT-64120 */
 
+/* Configuration space registers (PCI Local Bus 3.0, section 6.1) */
+#define PCI_COMMAND 0x04
+#define PCI_COMMAND_IO 0x0001
+#define PCI_COMMAND_MEMORY 0x0002
+#define PCI_COMMAND_MASTER 0x0004
+#define PCI_COMMAND_INTX_DISABLE 0x0400
+#define PCI_STATUS 0x06
+#define PCI_STATUS_INTERRUPT 0x0008
+#define PCI_STATUS_CAP_LIST 0x0010
+#define PCI_BAR0 0x10
+#define PCI_SUBSYSTEM_VENDOR_ID 0x2c
+#define PCI_SUBSYSTEM_ID 0x2e
+#define PCI_CAPABILITY_LIST 0x34
+#define PCI_INTERRUPT_LINE 0x3c
+#define PCI_INTERRUPT_PIN 0x3d
+#define PCI_CAP_ID_VNDR 0x09
+#define PCI_NUM_BARS 6
+
+/** A 32-bit memory BAR: @size bytes (a power of two, >= 16) decoded by @ops. */
+struct pci_bar {
+	uint32_t size; /* 0: not implemented */
+	const struct bus_ops *ops;
+	void *opaque;
+};
+
 /** A function on the GT-64120's PCI bus 0: its configuration space. */
 struct pci_conf {
 	uint8_t devfn;	    /* device << 3 | function */
 	uint8_t cfg[256];   /* the configuration registers (little-endian) */
 	uint8_t wmask[256]; /* bits the guest may write */
+	struct pci_bar bar[PCI_NUM_BARS];
+	uint16_t cap_end; /* where pci_conf_add_cap() puts the next capability */
 	/** written() - after a write of @size bytes at @off (may be NULL). */
 	void (*written)(struct pci_conf *pc, unsigned off, unsigned size);
 	void *opaque;
@@ -73,16 +106,41 @@ struct pci_conf {
 void pci_conf_init(struct pci_conf *pc, unsigned devfn, uint16_t vendor, uint16_t device,
 		   uint32_t class_rev, uint8_t header_type);
 
+/**
+ * pci_conf_set_bar() - make BAR @n a 32-bit non-prefetchable memory BAR of
+ * @size bytes (a power of two >= 16) whose accesses go to @ops(@opaque) at
+ * the offset inside the BAR, while the command register enables memory
+ * decoding. The guest assigns the address: writing all ones reads back the
+ * size mask (PCI 3.0 section 6.2.5.1).
+ */
+void pci_conf_set_bar(struct pci_conf *pc, unsigned n, uint32_t size, const struct bus_ops *ops,
+		      void *opaque);
+
+/**
+ * pci_conf_add_cap() - append a capability with ID @id and @len bytes
+ * (its 2-byte header included) to the capability list. Returns its offset
+ * in the configuration space (the caller fills bytes 2..@len-1), or 0 when
+ * the 192 bytes after the header are full.
+ */
+unsigned pci_conf_add_cap(struct pci_conf *pc, uint8_t id, unsigned len);
+
 struct gt64120;
 
 #define GT64120_BASE 0x1be00000u
 #define GT64120_SIZE 0x1000u
 
+#define GT64120_PCI_MEM 0x10000000u /* the PCI memory window YAMON sets (PCI0M0) */
+#define GT64120_PCI_MEM_SIZE 0x08000000u
+
 /**
  * gt64120_new() - the Galileo GT-64120 system controller at @base as YAMON
  * leaves it (PCI I/O at 0x18000000, memory at 0x10000000), with PCI
  * configuration cycles to the functions added with gt64120_add() (others
- * master-abort) and interrupt acknowledge cycles answered by @ack(@opaque).
+ * master-abort), their memory BARs reached through the PCI0M0 window
+ * (CPU 0x10000000-0x17ffffff, translated by the GT_PCI0M0* registers) and
+ * interrupt acknowledge cycles answered by @ack(@opaque). A bus reset
+ * clears every function's command register, BAR addresses and interrupt
+ * line, as PCI RST# does.
  */
 struct gt64120 *gt64120_new(struct bus *bus, uint64_t base, uint8_t (*ack)(void *opaque),
 			    void *opaque);
@@ -100,7 +158,16 @@ struct piix4;
  * with the bus lock held.
  */
 struct piix4 *piix4_new(struct bus *bus, struct gt64120 *gt, unsigned dev, uint64_t io_base,
-			void (*poweroff)(void *opaque), void *opaque);
+			struct i8259 *pic, void (*poweroff)(void *opaque), void *opaque);
+
+/**
+ * piix4_pirq() - the PCI interrupt line PIRQ@n# (0-3: A-D), routed to the
+ * i8259 input its PIRQRC register (function 0, 0x60 + @n) names while
+ * routing is enabled (bit 7 clear; reset values 10, 10, 11, 11 as YAMON
+ * leaves them). Lines are wired-OR: each source must report level changes
+ * only (as virtio does), and an IRQ is high while any source routed to it is.
+ */
+struct irq_line piix4_pirq(struct piix4 *s, unsigned n);
 
 /* ------------------------------------------------------------- the FPGA */
 

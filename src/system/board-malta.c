@@ -4,6 +4,7 @@
  * 4kc-malta kernel runs as it does there:
  *
  *   0x00000000  RAM (up to 256 MiB: the rest of the low 512 MiB is I/O)
+ *   0x10000000  PCI memory window: the BARs Linux assigns (virtio-pci)
  *   0x18000000  PCI I/O window = the PIIX4's ISA ports: i8259 pair (0x20,
  *               0xa0), i8254 (0x40), MC146818 RTC (0x70), 16550 UART (0x3f8,
  *               IRQ 4: ttyS0), PIIX4 power management (0x1000)
@@ -19,6 +20,10 @@
  * finds everything else through its built-in device tree and the PCI bus.
  * The i8259's INTR drives Cause.IP2; the CP0 timer is IP7. Power off goes
  * through the PIIX4's PM1 control register, reboot through the FPGA.
+ *
+ * --drive and --net become modern virtio-pci functions in the four PCI
+ * slots (devices 18-21: disks first, then the network), INTA# of slot
+ * 18 + i on PIRQ (A + i) as Linux's arch/mips/pci/fixup-malta.c expects.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -43,6 +48,8 @@
 #define MALTA_ROM_SIZE 0x400000ull
 #define MALTA_RAM_MAX (256ull << 20)
 #define MALTA_PIIX4_DEV 10 /* PCI slot of the south bridge */
+#define MALTA_PCI_SLOT0 18 /* the first of the four PCI slots */
+#define MALTA_PCI_SLOTS 4
 #define MALTA_UART_IRQ 4
 #define MALTA_BOARD_ID 0x00000420u /* Malta with a CoreLV card (GT-64120) */
 
@@ -123,10 +130,54 @@ static int malta_open_bus(struct machine *m)
 			  "pci-io-open-bus");
 }
 
+/* --drive and --net: virtio-pci functions in the PCI slots (open every backend first). */
+static int malta_pci_devices(struct machine *m, struct gt64120 *gt, struct piix4 *piix4)
+{
+	const struct machine_opts *o = m->opts;
+	unsigned slot = 0;
+	char err[200];
+
+	if (o->rng || o->console_device)
+		return machine_error(m,
+				     "malta: no --rng or --console-device (only --drive, --net)");
+	if (o->ndrives + (o->net ? 1 : 0) > MALTA_PCI_SLOTS)
+		return machine_error(m, "malta: at most %d PCI devices (--drive, --net)",
+				     MALTA_PCI_SLOTS);
+	for (unsigned i = 0; i < o->ndrives; i++) {
+		m->blk[i] = blockdev_open_file(o->drives[i].path, o->drives[i].flags);
+		if (!m->blk[i])
+			return machine_error(m, "--drive %s: %s", o->drives[i].path,
+					     errno == EBUSY ? "in use by another process (locked)"
+							    : strerror(errno));
+		m->nblk = i + 1;
+	}
+	if (o->net) {
+		m->net = netdev_user_new(m->loop, &o->net_opts, err, sizeof(err));
+		if (!m->net)
+			return machine_error(m, "--net: %s", err);
+	}
+	for (unsigned i = 0; i < m->nblk + (m->net ? 1 : 0); i++, slot++) {
+		/* fixup-malta.c: slot 18 + k's INTA# is PIRQ A + k */
+		const struct virtio_transport t = {
+		    .pci = gt,
+		    .devfn = (MALTA_PCI_SLOT0 + slot) << 3,
+		    .irq = piix4_pirq(piix4, slot),
+		};
+		struct virtio_dev *d = i < m->nblk ? virtio_blk_at(m->bus, &t, m->blk[i])
+						   : virtio_net_at(m->bus, &t, m->net, NULL);
+
+		if (!d)
+			return machine_error(m, "PCI slot %u: %s", MALTA_PCI_SLOT0 + slot,
+					     strerror(errno));
+	}
+	return 0;
+}
+
 static int malta_init(struct machine *m)
 {
 	struct malta *b = calloc(1, sizeof(*b));
 	struct gt64120 *gt;
+	struct piix4 *piix4;
 
 	if (!b)
 		return machine_error(m, "out of memory");
@@ -147,6 +198,11 @@ static int malta_init(struct machine *m)
 	    i8259_new(m->bus, MALTA_ISA_IO, irq_line_make(mips_hart_set_irq, m->harts[0].cpu, 2));
 	if (!b->pic)
 		return machine_error(m, "i8259: %s", strerror(errno));
+	/*
+	 * The PCI interrupts (PIRQA-D on IRQ 10 and 11) are shared, active-low levels:
+	 * firmware makes them level-triggered; Linux on Malta leaves ELCR alone.
+	 */
+	i8259_set_elcr(b->pic, 1u << 10 | 1u << 11);
 	if (!i8254_new(m->bus, MALTA_ISA_IO, &b->mono))
 		return machine_error(m, "i8254: %s", strerror(errno));
 	if (!mc146818_new(m->bus, MALTA_ISA_IO, &b->wall))
@@ -157,8 +213,11 @@ static int malta_init(struct machine *m)
 	gt = gt64120_new(m->bus, GT64120_BASE, malta_iack, b->pic);
 	if (!gt)
 		return machine_error(m, "GT-64120: %s", strerror(errno));
-	if (!piix4_new(m->bus, gt, MALTA_PIIX4_DEV, MALTA_ISA_IO, malta_poweroff, m))
+	piix4 = piix4_new(m->bus, gt, MALTA_PIIX4_DEV, MALTA_ISA_IO, b->pic, malta_poweroff, m);
+	if (!piix4)
 		return machine_error(m, "PIIX4: %s", strerror(errno));
+	if (malta_pci_devices(m, gt, piix4) < 0)
+		return -1;
 	if (!malta_fpga_new(m->bus, MALTA_FPGA_BASE, malta_soft_reset, m))
 		return machine_error(m, "FPGA: %s", strerror(errno));
 	if (malta_open_bus(m) < 0)
@@ -330,7 +389,7 @@ static void malta_fini(struct machine *m)
 const struct machine_class machine_malta = {
     .name = "malta",
     .desc = "MIPS Malta (CoreLV, 24Kf, little-endian): GT-64120, PIIX4 (i8259, RTC, PM), "
-	    "16550 UART at 0x3f8",
+	    "16550 UART at 0x3f8, virtio-pci in PCI slots 18-21",
     .arch = "mipsel",
     .ram_base = 0,
     .default_ram_size = 256ull << 20,

@@ -187,7 +187,7 @@ static int virt_init(struct machine *m)
 	for (unsigned i = 0; i < VIRT_VIRTIO_SLOTS; i++) {
 		uint64_t base = VIRT_VIRTIO + 0x1000ull * i;
 		struct irq_line irq = plic_input(v->plic, VIRT_IRQ_VIRTIO + i);
-		struct virtio_mmio *d = NULL;
+		struct virtio_dev *d = NULL;
 
 		switch (v->slot[i]) {
 		case SLOT_EMPTY:

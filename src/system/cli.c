@@ -37,6 +37,8 @@ static void system_usage(FILE *f)
 	    "                        snapshot: writes stay in memory\n"
 	    "  --net user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]...\n"
 	    "                        virtio-net with user-mode NAT (host loopback at 10.0.2.2)\n"
+	    "                        (malta: --drive and --net are virtio-pci functions in\n"
+	    "                        its 4 PCI slots)\n"
 	    "  --rng                 a virtio-rng device\n"
 	    "  --trap-misaligned     misaligned loads/stores raise address-misaligned\n"
 	    "                        exceptions (default: performed, as by hardware)\n"

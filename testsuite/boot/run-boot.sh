@@ -70,6 +70,8 @@ extra_cleanup() {
 scratch_tag=morph-boot
 # shellcheck source=testsuite/lib/console.sh
 . "$(dirname "$0")/../lib/console.sh"
+# shellcheck source=testsuite/lib/http-server.sh
+. "$(dirname "$0")/../lib/http-server.sh"
 
 boot_linux() { # TESTS [morph options...]
 	local tests=$1
@@ -118,21 +120,7 @@ ext4)
 	;;
 net)
 	command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
-	mkdir "$scratch/www"
-	head -c 100000 /dev/urandom | od -An -tx1 > "$scratch/www/page.txt"
-	want=$(sha256sum < "$scratch/www/page.txt" | cut -d' ' -f1)
-	# a server on loopback only, on a port the kernel picks
-	python3 - "$scratch/www" > "$scratch/port" 2>"$scratch/server.log" <<-'EOF' &
-	import functools, http.server, sys
-	handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-	srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-	print(srv.server_address[1], flush=True)
-	srv.serve_forever()
-	EOF
-	server=$!
-	for _ in $(seq 50); do [ -s "$scratch/port" ] && break; sleep 0.1; done
-	port=$(cat "$scratch/port")
-	[ -n "$port" ] || fail "the HTTP server did not start"
+	http_serve
 	extra_append="morph_port=$port morph_file=/page.txt" boot_linux net --net user
 	finish
 	[ "$status" = 0 ] || fail "exit status $status"
