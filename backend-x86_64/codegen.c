@@ -713,6 +713,13 @@ static struct x86_mem guest_addr(struct x86_cg *cg, ir_temp a, uint32_t mo, bool
 		/* addr = base + disp computed right here (see fuse_address()) */
 		ir_temp base = cg->fuse_base;
 		cg->fuse_t = IR_TEMP_NONE;
+		if (!x86_is_const(cg, base) && !(align && size > 1) && x86_gmask_inverted &&
+		    cg->fold_disp && cg->fuse_disp > -(int64_t)GUEST_BASE_GUARD &&
+		    cg->fuse_disp < GUEST_BASE_GUARD) {
+			/* masked base + disp: the guards catch what leaves the guest space */
+			x86_andn(&cg->b, 64, X86_ADDR, X86_GMASK, x86_ra_get(cg, base));
+			return x86_mi(X86_GBASE, X86_ADDR, 1, (int32_t)cg->fuse_disp);
+		}
 		if (x86_is_const(cg, base)) {
 			uint64_t v = cg->ir->temps[base].value + (uint64_t)cg->fuse_disp;
 			x86_mov_ri(&cg->b, X86_ADDR, aw == 32 ? (uint32_t)v : v);

@@ -257,6 +257,7 @@ static int x86_compile(struct tb *tb, struct ir_ctx *ctx)
 	cg->rx_delta = x86_cc_delta();
 	/* TBs are compiled on the thread of the hart that runs them */
 	cg->softmmu = current_cpu && current_cpu->softmmu;
+	cg->fold_disp = current_cpu && !cg->softmmu && current_cpu->guest_guarded;
 	if (!x86_codegen(cg, tb, ctx))
 		return cg->b.overflow ? -ENOSPC : -EINVAL;
 

@@ -151,6 +151,7 @@ struct x86_cg {
 	uint32_t unchain_off[2]; /* exit stub of each goto_tb slot */
 	int pc_reg;              /* register just stored to env->pc (for lookup_and_goto), or -1 */
 	bool softmmu;            /* system mode: guest memory through the softMMU TLB */
+	bool fold_disp;          /* user mode with guards: [base + (a & mask) + disp] */
 	size_t mmu_miss;         /* jcc of the last TLB lookup's miss branch */
 	/* brcond whose jcc is slot fused_slot's chained jump (see gen_brcond) */
 	int fused_label;         /* -1 if none */

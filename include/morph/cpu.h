@@ -31,6 +31,14 @@ enum {
 	EXCP_ARCH_BASE = 0x20000,
 };
 
+/*
+ * User mode: bytes of PROT_NONE reservation below and above the guest space
+ * (guest_base .. guest_base + mask + 1). A backend may add a displacement of
+ * less than this to an address already masked into the guest space: the
+ * access stays inside the reservation, and faults if it left the guest space.
+ */
+#define GUEST_BASE_GUARD 0x10000u
+
 #define TB_JMP_CACHE_BITS 12
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
 
@@ -42,6 +50,7 @@ struct cpu {
 	uint32_t tb_flags;           /* mode bits of the current TB, frontend-defined */
 	uintptr_t guest_base;        /* user mode: host address of guest address 0 */
 	uint64_t guest_mask;         /* user mode: guest addresses are ANDed with this */
+	bool guest_guarded;          /* user mode: GUEST_BASE_GUARD below and above the space */
 	/*
 	 * System mode: non-zero when an interrupt may be pending; the exec loop
 	 * then calls arch->exec_interrupt() at the next TB boundary. Set by the

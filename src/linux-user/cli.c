@@ -313,6 +313,7 @@ int lx_cmd_run(int argc, char **argv)
 	cpu = cpu_new();
 	cpu->guest_base = lx.gs.base;
 	cpu->guest_mask = lx.gs.mask;
+	cpu->guest_guarded = true; /* guest_space_init() reserved the guards */
 
 	lx_signal_init();
 

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "morph/cpu.h"
 #include "morph/linux-user.h"
 
 #define PAGE_UP(x) (((x) + GS_PAGE_MASK) & ~GS_PAGE_MASK)
@@ -46,8 +47,9 @@ int guest_space_init(struct guest_space *gs, unsigned addr_bits, uint64_t task_s
 	 */
 	for (unsigned bits = addr_bits == 32 ? 32 : 40;; bits--) {
 		gs->mask = bits >= 64 ? ~0ull : (1ull << bits) - 1;
-		gs->resv_size = gs->mask + 1 + GS_PAGE_SIZE; /* + guard: (a & mask) + 8 stays inside */
-		p = mmap(NULL, gs->resv_size, PROT_NONE,
+		/* guards below and above: (a & mask) + displacement stays inside (cpu.h) */
+		gs->resv_size = gs->mask + 1 + GUEST_BASE_GUARD;
+		p = mmap(NULL, GUEST_BASE_GUARD + gs->resv_size, PROT_NONE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (p != MAP_FAILED)
 			break;
@@ -59,7 +61,7 @@ int guest_space_init(struct guest_space *gs, unsigned addr_bits, uint64_t task_s
 	gs->task_size = task_size;
 	gs->mmap_min = 0x10000; /* Linux vm.mmap_min_addr */
 	gs->mmap_base = task_size;
-	gs->base = (uintptr_t)p;
+	gs->base = (uintptr_t)p + GUEST_BASE_GUARD;
 	pthread_mutex_init(&gs->lock, NULL);
 	return 0;
 }
@@ -67,7 +69,7 @@ int guest_space_init(struct guest_space *gs, unsigned addr_bits, uint64_t task_s
 void guest_space_destroy(struct guest_space *gs)
 {
 	if (gs->base)
-		munmap((void *)gs->base, gs->resv_size);
+		munmap((void *)(gs->base - GUEST_BASE_GUARD), GUEST_BASE_GUARD + gs->resv_size);
 	free(gs->vmas);
 	pthread_mutex_destroy(&gs->lock);
 	memset(gs, 0, sizeof(*gs));

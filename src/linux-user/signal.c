@@ -196,8 +196,10 @@ static void host_fault(int hsig, siginfo_t *info, void *ucv)
 		return;
 	}
 	pc = host_pc_of(ucv);
-	if (cpu && (hsig == SIGSEGV || hsig == SIGBUS) && a >= lx.gs.base &&
-	    a - lx.gs.base < lx.gs.resv_size && cpu_restore_state_from_host(cpu, pc)) {
+	/* in the reservation, guards included: below base is a negative guest address */
+	if (cpu && (hsig == SIGSEGV || hsig == SIGBUS) && a + GUEST_BASE_GUARD >= lx.gs.base &&
+	    a - lx.gs.base + GUEST_BASE_GUARD < lx.gs.resv_size + GUEST_BASE_GUARD &&
+	    cpu_restore_state_from_host(cpu, pc)) {
 		cpu->fault_addr = a - lx.gs.base;
 		cpu->fault_is_write = fault_was_write(ucv);
 		lx_fault_bus_adrerr = hsig == SIGBUS;

@@ -1188,6 +1188,84 @@ START_TEST(test_cache_full)
 }
 END_TEST
 
+/*
+ * User mode with guards around the guest space (cpu.h GUEST_BASE_GUARD): an
+ * address add goes into the access as a displacement after the mask, in
+ * range it reads and writes the same bytes, and a displacement that leaves
+ * the space below address 0 faults in the guard instead of wrapping.
+ */
+START_TEST(test_fold_disp)
+{
+	const size_t space = 0x20000, guard = GUEST_BASE_GUARD;
+	struct tb tb = {.pc = 0x9000};
+	uint8_t *m = mmap(NULL, space + 2 * guard, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *text = NULL;
+	size_t len = 0;
+
+	ck_assert(m != MAP_FAILED);
+	ck_assert_int_eq(mprotect(m + guard, space, PROT_READ | PROT_WRITE), 0);
+	uint8_t *base = m + guard;
+
+	for (unsigned bad = 0; bad < 2; bad++) {
+		struct tenv *e = env_b;
+		ctx_init(&ctx_a);
+		ir_insn_start(&ctx_a, 0x9000, 4);
+		ir_temp ad = ir_new_temp(&ctx_a, IR_I64);
+		ir_op2i(&ctx_a, IR_add, IR_I64, ad, 8, 0x18);
+		ir_ld(&ctx_a, IR_I64, 1, ad, IR_MO_64);
+		ir_insn_start(&ctx_a, 0x9004, 4);
+		ir_temp ad2 = ir_new_temp(&ctx_a, IR_I64);
+		ir_op2i(&ctx_a, IR_add, IR_I64, ad2, 8, (uint64_t)-0x10);
+		ir_st(&ctx_a, IR_I64, 1, ad2, IR_MO_64);
+		ir_exit_tb(&ctx_a, IR_EXIT_NORMAL);
+
+		e->c.guest_base = (uintptr_t)base;
+		e->c.guest_mask = space - 1;
+		e->c.guest_guarded = true;
+		current_cpu = &e->c;
+		ck_assert_int_eq(compile(jit, &tb, &ctx_a), 0);
+		current_cpu = NULL;
+		if (!bad) {
+			FILE *f = open_memstream(&text, &len);
+			jit->dump_code(&tb, f);
+			fclose(f);
+			ck_assert_ptr_nonnull(strstr(text, "qword ptr [r14 + r11 + 0x18]"));
+			ck_assert_ptr_nonnull(strstr(text, "qword ptr [r14 + r11 - 0x10]"));
+			free(text);
+			text = NULL;
+			memcpy(base + 0x1018, &(uint64_t){0x1122334455667788ull}, 8);
+			e->g[8] = 0x1000;
+			jit->exec(&e->c, &tb);
+			uint64_t v;
+			memcpy(&v, base + 0x0ff0, 8);
+			ck_assert_uint_eq(e->g[1], 0x1122334455667788ull);
+			ck_assert_uint_eq(v, 0x1122334455667788ull);
+		} else {
+			/* 0x8 - 0x10 is below the guest space: the guard, not its top */
+			memcpy(base + 0x20, &(uint64_t){7}, 8);
+			e->g[8] = 0x8;
+			segv_tb = &tb;
+			struct sigaction sa = {.sa_sigaction = segv_handler, .sa_flags = SA_SIGINFO};
+			struct sigaction old;
+			sigaction(SIGSEGV, &sa, &old);
+			segv_pc = 0;
+			if (sigsetjmp(segv_jmp, 1) == 0) {
+				jit->exec(&e->c, &tb);
+				ck_abort_msg("no fault");
+			}
+			sigaction(SIGSEGV, &old, NULL);
+			ck_assert_uint_eq(segv_pc, 0x9004);
+			ck_assert_uint_eq(e->g[1], 7);
+		}
+		e->c.guest_base = (uintptr_t)mem_b;
+		e->c.guest_mask = MEM_MASK;
+		e->c.guest_guarded = false;
+		jit->free_code(&tb);
+	}
+	munmap(m, space + 2 * guard);
+}
+END_TEST
+
 START_TEST(test_dump)
 {
 	struct tb tb = {.pc = 0x8000};
@@ -1393,6 +1471,7 @@ int main(void)
 	tcase_add_test(tc, test_fork_cache);
 	tcase_add_test(tc, test_cache_full);
 	tcase_add_test(tc, test_dump);
+	tcase_add_test(tc, test_fold_disp);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);
