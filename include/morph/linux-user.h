@@ -60,7 +60,7 @@ struct gs_vma {
 struct guest_space {
 	uintptr_t base;
 	uint64_t mask;
-	uint64_t resv_size;
+	uint64_t resv_size;   /* from base: the guest space and the guard above it */
 	uint64_t task_size;   /* guest mappings live in [mmap_min, task_size) */
 	uint64_t mmap_min;    /* lowest address handed out without MAP_FIXED */
 	uint64_t mmap_base;   /* top-down search for free space starts below this */
