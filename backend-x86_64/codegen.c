@@ -625,17 +625,10 @@ static void gen_brcond(struct x86_cg *cg, const struct ir_op *op)
 
 /* ---- env access ---- */
 
-static void gen_ld_env(struct x86_cg *cg, const struct ir_op *op)
+/* r = the @size bytes at @m, sign- or zero-extended to a @w-bit value (little-endian). */
+static void load_extended(struct x86_cg *cg, unsigned w, unsigned size, bool sign, int r,
+			  struct x86_mem m)
 {
-	ir_temp d = (ir_temp)op->args[0];
-	int32_t off = (int32_t)op->args[1];
-	uint32_t mo = (uint32_t)op->args[2];
-	unsigned size = 1u << (mo & IR_MO_SIZE), w = op_width(op);
-	bool sign = mo & IR_MO_SIGN;
-	struct x86_mem m = x86_env(off);
-
-	x86_ra_env_access(cg, (uint32_t)off, size, false);
-	int r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
 	switch (size) {
 	case 8: x86_load(&cg->b, w, r, m); break;
 	case 4:
@@ -651,6 +644,20 @@ static void gen_ld_env(struct x86_cg *cg, const struct ir_op *op)
 			x86_movzx_rm(&cg->b, 32, size * 8, r, m);
 		break;
 	}
+}
+
+static void gen_ld_env(struct x86_cg *cg, const struct ir_op *op)
+{
+	ir_temp d = (ir_temp)op->args[0];
+	int32_t off = (int32_t)op->args[1];
+	uint32_t mo = (uint32_t)op->args[2];
+	unsigned size = 1u << (mo & IR_MO_SIZE), w = op_width(op);
+	bool sign = mo & IR_MO_SIGN;
+	struct x86_mem m = x86_env(off);
+
+	x86_ra_env_access(cg, (uint32_t)off, size, false);
+	int r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
+	load_extended(cg, w, size, sign, r, m);
 	x86_ra_set_out(cg, d, r);
 }
 
@@ -849,21 +856,7 @@ static void gen_ld(struct x86_cg *cg, const struct ir_op *op)
 		if (size < 8 && (sign || size == 2))
 			extend_to(cg, w, size, sign, r, r);
 	} else {
-		switch (size) {
-		case 8: x86_load(&cg->b, 64, r, m); break;
-		case 4:
-			if (sign && w == 64)
-				x86_movsx_rm(&cg->b, 64, 32, r, m);
-			else
-				x86_load(&cg->b, 32, r, m);
-			break;
-		default:
-			if (sign)
-				x86_movsx_rm(&cg->b, w, size * 8, r, m);
-			else
-				x86_movzx_rm(&cg->b, 32, size * 8, r, m);
-			break;
-		}
+		load_extended(cg, w, size, sign, r, m);
 	}
 	if (cg->softmmu)
 		gen_ld_softmmu_slow(cg, mo, w, r);
