@@ -25,63 +25,20 @@
 # The last line of output is DIR.
 set -eu
 
-prog=fetch-guest-system.sh
-die() {
-	echo "$prog: error: $*" >&2
-	exit 1
-}
-note() {
-	echo "$prog: $*" >&2
-}
-
+prog="fetch-guest-system.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
-cache_root=${MORPH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/morph}
-dest=$cache_root/guest-riscv64
-offline=
-rebuild=0
-print_only=0
-
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--dest) [ $# -ge 2 ] || die "--dest needs a value"; dest=$2; shift 2 ;;
-	--dest=*) dest=${1#*=}; shift ;;
-	--offline) offline=--offline; shift ;;
-	--rebuild) rebuild=1; shift ;;
-	--print) print_only=1; shift ;;
-	-h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) die "unknown option '$1' (try --help)" ;;
-	esac
-done
-
-if [ "$print_only" = 1 ]; then
-	[ -r "$dest/guest.env" ] || die "no guest in $dest: run $0 first"
-	cat "$dest/guest.env"
-	exit 0
-fi
-
-for tool in cpio gzip xz mke2fs; do
-	command -v "$tool" >/dev/null 2>&1 ||
-		[ -x "/usr/sbin/$tool" ] || [ -x "/sbin/$tool" ] ||
-		die "'$tool' not found (Debian: apt-get install cpio gzip xz-utils e2fsprogs)"
-done
-PATH=$PATH:/usr/sbin:/sbin
-mkdir -p "$dest" || die "cannot create $dest"
-dest=$(cd "$dest" && pwd)
-root=$dest/root
+# shellcheck source=scripts/lib/guest-initramfs.sh
+. "$top/scripts/lib/guest-initramfs.sh"
+gi_args guest-riscv64 26 "$@"
+gi_need_tools "cpio gzip xz-utils e2fsprogs" cpio gzip xz mke2fs
+gi_dest
 fetch="$top/scripts/fetch-debian.sh --arch riscv64 --suite trixie"
 
-# The metapackage names the versioned kernel package: take it from the dependency closure.
-# shellcheck disable=SC2086
-kpkg=$($fetch $offline --list linux-image-riscv64 |
-	grep -E '^linux-image-[0-9][^ ]*-riscv64$' | sort -V | tail -n 1) ||
-	die "cannot resolve linux-image-riscv64"
-[ -n "$kpkg" ] || die "linux-image-riscv64 depends on no versioned linux-image package"
-note "kernel package: $kpkg"
+gi_kernel_package linux-image-riscv64
 # shellcheck disable=SC2086
 $fetch $offline --no-deps --dest "$root" linux-image-riscv64 "$kpkg" opensbi busybox-static \
 	u-boot-qemu >/dev/null || die "fetching the guest packages failed"
 
-kver=${kpkg#linux-image-}
 kernel=$root/boot/vmlinux-$kver
 [ -f "$kernel" ] || die "$kpkg has no /boot/vmlinux-$kver"
 moddir=$root/usr/lib/modules/$kver
@@ -107,8 +64,6 @@ want_modules="virtio_mmio virtio_blk virtio_net virtio-rng crc32c_generic ext4"
 # evdev. /init loads them (load-order-display) only when such a device exists.
 want_display_modules="virtio-gpu virtio_input evdev"
 
-# shellcheck source=scripts/lib/guest-initramfs.sh
-. "$top/scripts/lib/guest-initramfs.sh"
 # shellcheck disable=SC2086
 visit $want_modules
 base_order=$order
@@ -117,21 +72,7 @@ visit $want_display_modules
 display_order=${order#"$base_order"}
 order=$base_order
 
-initrd=$dest/initramfs.cpio.gz
-stamp_inputs=$(initramfs_stamp "$(cksum < "$0")" "$order /$display_order")
-if [ "$rebuild" = 1 ] || [ ! -f "$initrd" ] ||
-	[ "$(cat "$dest/.initramfs-stamp" 2>/dev/null)" != "$stamp_inputs" ]; then
-	note "building $initrd (modules:$order; display:$display_order)"
-	initramfs_build "$initrd" "$kver" "$busybox" "$order" "$display_order"
-	printf '%s\n' "$stamp_inputs" > "$dest/.initramfs-stamp"
-fi
-
-# ---------------------------------------------------------------- test disk
-disk=$dest/disk.ext4
-if [ "$rebuild" = 1 ] || [ ! -f "$disk" ]; then
-	note "building $disk"
-	test_disk_build "$disk"
-fi
+gi_images "$busybox" "$order" "$display_order"
 
 cat > "$dest/guest.env" <<EOF
 KVER=$kver

@@ -1,16 +1,82 @@
-# shellcheck shell=sh disable=SC2154
+# shellcheck shell=sh disable=SC2154,SC2034
 # Shared by scripts/fetch-guest-system.sh (riscv64) and scripts/fetch-guest-malta.sh (mipsel):
-# the kernel-module closure, the busybox initramfs and the ext4 test disk. Sourced (POSIX sh).
+# their options, the kernel package, the kernel-module closure, the busybox initramfs and the
+# ext4 test disk. Sourced (POSIX sh) right after the caller sets prog (its name, for messages)
+# and top (the source tree).
 #
-# The caller defines die() and note() and sets: top (the source tree), moddir (the kernel
-# package's /usr/lib/modules/KVER), kpkg (the kernel package, for messages).
-#
+#   gi_args SUBDIR HELP_LINES "$@"  the options (--dest, --offline, --rebuild, --print, -h);
+#                          sets dest, offline, rebuild; --print shows DIR/guest.env and exits
+#   gi_need_tools "PACKAGES" TOOL...  each TOOL installed (PACKAGES: Debian's, for the message)
+#   gi_dest                create dest, make it absolute; root=dest/root
+#   gi_kernel_package META the versioned linux-image package META depends on -> kpkg, kver
+#                          (fetches through $fetch, the caller's fetch-debian.sh command)
 #   visit NAME...          add the modules and their dependencies (first) to $order
-#   modfile NAME, modcat FILE
-#   initramfs_stamp        what the initramfs is built from (compare with the saved stamp)
-#   initramfs_build OUT KVER BUSYBOX ORDER [DISPLAY_ORDER]
+#                          (needs moddir: the kernel package's /usr/lib/modules/KVER)
+#   gi_images BUSYBOX ORDER [DISPLAY_ORDER]  DIR/initramfs.cpio.gz when its inputs changed
+#                          (initramfs_build) and DIR/disk.ext4 (test_disk_build) -> initrd, disk
+#   modfile NAME, modcat FILE, initramfs_build OUT KVER BUSYBOX ORDER [DISPLAY_ORDER],
 #   test_disk_build OUT    a 64 MiB ext4 image with /hello.txt and /dir/numbers.txt
 #                          (what scripts/initramfs/init's ext4 test expects)
+
+die() {
+	echo "$prog: error: $*" >&2
+	exit 1
+}
+note() {
+	echo "$prog: $*" >&2
+}
+
+gi_args() {
+	_sub=$1 _help=$2
+	shift 2
+	dest=${MORPH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/morph}/$_sub
+	offline=
+	rebuild=0
+	_print=0
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--dest) [ $# -ge 2 ] || die "--dest needs a value"; dest=$2; shift 2 ;;
+		--dest=*) dest=${1#*=}; shift ;;
+		--offline) offline=--offline; shift ;;
+		--rebuild) rebuild=1; shift ;;
+		--print) _print=1; shift ;;
+		-h|--help) sed -n "2,${_help}p" "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		*) die "unknown option '$1' (try --help)" ;;
+		esac
+	done
+	if [ "$_print" = 1 ]; then
+		[ -r "$dest/guest.env" ] || die "no guest in $dest: run $0 first"
+		cat "$dest/guest.env"
+		exit 0
+	fi
+}
+
+gi_need_tools() {
+	_pkgs=$1
+	shift
+	for _tool in "$@"; do
+		command -v "$_tool" >/dev/null 2>&1 ||
+			[ -x "/usr/sbin/$_tool" ] || [ -x "/sbin/$_tool" ] ||
+			die "'$_tool' not found (Debian: apt-get install $_pkgs)"
+	done
+	PATH=$PATH:/usr/sbin:/sbin
+}
+
+gi_dest() {
+	mkdir -p "$dest" || die "cannot create $dest"
+	dest=$(cd "$dest" && pwd)
+	root=$dest/root
+}
+
+gi_kernel_package() {
+	# shellcheck disable=SC2086
+	kpkg=$($fetch $offline --list "$1" |
+		grep -E "^linux-image-[0-9][^ ]*-${1#linux-image-}\$" | sort -V | tail -n 1) ||
+		die "cannot resolve $1"
+	[ -n "$kpkg" ] || die "$1 depends on no versioned linux-image package"
+	note "kernel package: $kpkg"
+	kver=${kpkg#linux-image-}
+}
 
 gi_lib=$top/scripts/lib/guest-initramfs.sh
 init_src=$top/scripts/initramfs/init
@@ -53,6 +119,18 @@ initramfs_stamp() {
 	echo "$kpkg $(cat "$gi_lib" "$init_src" "$dhcp_src" | cksum) $*"
 }
 
+# gi_add_modules DIR LIST NAME...: the modules, decompressed, into DIR, their names into DIR/LIST
+gi_add_modules() {
+	_dir=$1 _list=$2
+	shift 2
+	for _m in "$@"; do
+		_f=$(modfile "$_m")
+		_ko=$(basename "${_f%.ko*}").ko
+		modcat "$_f" > "$_dir/$_ko"
+		echo "$_ko" >> "$_dir/$_list"
+	done
+}
+
 # initramfs_build OUT KVER BUSYBOX ORDER [DISPLAY_ORDER]: busybox, the shared /init, the
 # udhcpc script, the modules of ORDER (lib/modules/KVER/load-order, which /init loads) and of
 # DISPLAY_ORDER (load-order-display, loaded only when a display device exists).
@@ -75,21 +153,31 @@ initramfs_build() {
 	# PID 1 is a script, not an init that handles poweroff's signals: act directly
 	printf '%s\n' "alias poweroff='sync; poweroff -f'" "alias reboot='sync; reboot -f'" \
 		"alias halt='sync; poweroff -f'" > "$_st/etc/profile"
-	for _m in $_order; do
-		_f=$(modfile "$_m")
-		modcat "$_f" > "$_st/lib/modules/$_kver/$(basename "${_f%.ko*}").ko"
-		echo "$(basename "${_f%.ko*}").ko" >> "$_st/lib/modules/$_kver/load-order"
-	done
-	for _m in $_display; do
-		_f=$(modfile "$_m")
-		modcat "$_f" > "$_st/lib/modules/$_kver/$(basename "${_f%.ko*}").ko"
-		echo "$(basename "${_f%.ko*}").ko" >> "$_st/lib/modules/$_kver/load-order-display"
-	done
+	# shellcheck disable=SC2086 # the lists are words
+	gi_add_modules "$_st/lib/modules/$_kver" load-order $_order
+	# shellcheck disable=SC2086
+	gi_add_modules "$_st/lib/modules/$_kver" load-order-display $_display
 	(cd "$_st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 		gzip -9 > "$_out.tmp" || die "cpio failed"
 	mv "$_out.tmp" "$_out"
 	rm -rf "$_st"
 	trap - EXIT INT TERM
+}
+
+gi_images() {
+	initrd=$dest/initramfs.cpio.gz
+	_stamp=$(initramfs_stamp "$(cksum < "$0")" "$2 /${3:-}")
+	if [ "$rebuild" = 1 ] || [ ! -f "$initrd" ] ||
+		[ "$(cat "$dest/.initramfs-stamp" 2>/dev/null)" != "$_stamp" ]; then
+		note "building $initrd (modules:$2${3:+; display:$3})"
+		initramfs_build "$initrd" "$kver" "$1" "$2" "${3:-}"
+		printf '%s\n' "$_stamp" > "$dest/.initramfs-stamp"
+	fi
+	disk=$dest/disk.ext4
+	if [ "$rebuild" = 1 ] || [ ! -f "$disk" ]; then
+		note "building $disk"
+		test_disk_build "$disk"
+	fi
 }
 
 test_disk_build() {
