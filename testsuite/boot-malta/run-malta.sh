@@ -38,15 +38,9 @@ done
 [ $# -eq 1 ] || { echo "usage: run-malta.sh [options] TEST (try --help)" >&2; exit 1; }
 test_name=$1
 
-if [ ! -r "$guest/guest.env" ]; then
-	echo "SKIP: no guest in $guest; make it with scripts/fetch-guest-malta.sh"
-	exit 77
-fi
-# shellcheck disable=SC1091
-. "$guest/guest.env"
-for f in "$KERNEL" "$INITRD"; do
-	[ -r "$f" ] || { echo "SKIP: $f missing; run scripts/fetch-guest-malta.sh"; exit 77; }
-done
+# shellcheck source=testsuite/lib/guest-env.sh
+. "$(dirname "$0")/../lib/guest-env.sh"
+load_guest_env "$guest" fetch-guest-malta.sh KERNEL INITRD
 if [ "$qemu" = 1 ]; then
 	command -v qemu-system-mipsel >/dev/null 2>&1 ||
 		{ echo "SKIP: qemu-system-mipsel not installed (Debian: qemu-system-mips)"; exit 77; }
@@ -107,7 +101,7 @@ virtio)
 	for tool in python3 debugfs e2fsck; do
 		command -v $tool >/dev/null || { echo "SKIP: $tool missing"; exit 77; }
 	done
-	[ -r "${DISK:-}" ] || { echo "SKIP: no test disk; run scripts/fetch-guest-malta.sh"; exit 77; }
+	[ -r "${DISK:-}" ] || skip "no test disk; run scripts/fetch-guest-malta.sh"
 	cp "$DISK" "$scratch/disk.ext4"
 	http_serve
 	if [ "$qemu" = 1 ]; then

@@ -42,15 +42,9 @@ done
 [ $# -eq 1 ] || { echo "usage: run-boot.sh [options] TEST (try --help)" >&2; exit 1; }
 test_name=$1
 
-if [ ! -r "$guest/guest.env" ]; then
-	echo "SKIP: no guest in $guest; make it with scripts/fetch-guest-system.sh"
-	exit 77
-fi
-# shellcheck disable=SC1091
-. "$guest/guest.env"
-for f in "$KERNEL" "$FIRMWARE" "$INITRD" "$DISK" "$UBOOT"; do
-	[ -r "$f" ] || { echo "SKIP: $f missing; run scripts/fetch-guest-system.sh"; exit 77; }
-done
+# shellcheck source=testsuite/lib/guest-env.sh
+. "$(dirname "$0")/../lib/guest-env.sh"
+load_guest_env "$guest" fetch-guest-system.sh KERNEL FIRMWARE INITRD DISK UBOOT
 if [ -n "${MORPH_SYSTEM_CMD:-}" ]; then
 	read -r -a emu <<<"$MORPH_SYSTEM_CMD"
 else

@@ -33,13 +33,9 @@ done
 [ $# -eq 1 ] || { echo "usage: run-display.sh [options] TEST (try --help)" >&2; exit 1; }
 test_name=$1
 
-skip() { echo "SKIP: $*"; exit 77; }
-[ -r "$guest/guest.env" ] || skip "no guest in $guest; make it with scripts/fetch-guest-system.sh"
-# shellcheck disable=SC1091
-. "$guest/guest.env"
-for f in "$KERNEL" "$FIRMWARE" "$INITRD"; do
-	[ -r "$f" ] || skip "$f missing; run scripts/fetch-guest-system.sh"
-done
+# shellcheck source=testsuite/lib/guest-env.sh
+. "$(dirname "$0")/../lib/guest-env.sh"
+load_guest_env "$guest" fetch-guest-system.sh KERNEL FIRMWARE INITRD
 zcat "$INITRD" | cpio -t 2>/dev/null | grep -q 'load-order-display$' ||
 	skip "the initramfs has no display modules; run scripts/fetch-guest-system.sh again"
 [ -n "$morph" ] || morph=$(command -v morph 2>/dev/null || true)
