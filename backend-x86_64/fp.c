@@ -103,10 +103,9 @@ static void xmm_drop(struct x86_cg *cg, int x)
 
 void x86_xmm_reset(struct x86_cg *cg)
 {
+	/* x86_ra_begin() sets every temp's xmm to -1; from then on both sides change together */
 	for (int x = 0; x < 16; x++)
-		cg->xmm_temp[x] = -1;
-	for (unsigned t = 0; t < cg->ir->ntemps; t++)
-		cg->t[t].xmm = -1;
+		xmm_drop(cg, x);
 	cg->xmm_next = 0;
 }
 

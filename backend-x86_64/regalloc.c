@@ -53,6 +53,7 @@ void x86_ra_begin(struct x86_cg *cg)
 		x->bb = UINT16_MAX;
 		x->multi_bb = false;
 		x->last_use = 0;
+		x->xmm = -1;
 	}
 	for (unsigned i = 0; i < IR_MAX_LABELS; i++)
 		label_at[i] = -1;

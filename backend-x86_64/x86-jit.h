@@ -243,7 +243,7 @@ void x86_pop_live(struct x86_cg *cg, const struct x86_saved *s);
 /* ---- fp.c ---- */
 /** x86_gen_fpop() - IR_fpop inline in SSE with its fallback call as the slow path. */
 void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op);
-/** x86_xmm_reset() - forget every xmm copy (TB start, join points, calls). */
+/** x86_xmm_reset() - forget every xmm copy (TB start, after x86_ra_begin(); joins, calls). */
 void x86_xmm_reset(struct x86_cg *cg);
 /** x86_xmm_after_op() - keep the xmm copies true after @op (compiled or not). */
 void x86_xmm_after_op(struct x86_cg *cg, const struct ir_op *op);

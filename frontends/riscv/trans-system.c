@@ -91,6 +91,8 @@ static bool gen_csr(struct rv_ctx *ctx, const struct rv_args *a, enum csr_op op,
 	unsigned csr = (unsigned)a->csr;
 	enum csr_class cls = csr_class_of(ctx, csr);
 	bool write = op == CSR_W || !zero_src;
+	/* csrrw with rd = x0 does not read (fsflags/fsrm in save/restore idioms) */
+	bool read = op != CSR_W || a->rd != 0;
 	ir_temp num, args[2];
 	ir_temp old, nv;
 
@@ -105,8 +107,7 @@ static bool gen_csr(struct rv_ctx *ctx, const struct rv_args *a, enum csr_op op,
 		gen_set_gpr(ctx, a->rd, old);
 		return true;
 	}
-	/* csrrw with rd = x0 does not read (fsflags/fsrm in save/restore idioms) */
-	if (op != CSR_W || a->rd != 0)
+	if (read)
 		ir_call(ir, hid_rv_csrr_fp, old, 1, &num);
 	if (write) {
 		nv = src;
@@ -118,7 +119,7 @@ static bool gen_csr(struct rv_ctx *ctx, const struct rv_args *a, enum csr_op op,
 		args[1] = nv;
 		ir_call(ir, hid_rv_csrw_fp, IR_TEMP_NONE, 2, args);
 	}
-	if (op != CSR_W || a->rd != 0)
+	if (read)
 		gen_set_gpr(ctx, a->rd, old);
 	return true;
 }
