@@ -227,6 +227,13 @@ void machine_hart_wakeup(struct cpu *cpu);
 int machine_error(struct machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /**
+ * machine_open_drives_net() - the host backends of --drive (m->blk[], m->nblk,
+ * in command-line order) and --net (m->net, or NULL without it), for the board
+ * to attach to its devices. -1 with m->err naming the option that failed.
+ */
+int machine_open_drives_net(struct machine *m);
+
+/**
  * machine_display_open() - for a board with display devices: m->display as
  * opts->display asks (NULL for DISPLAY_OFF, and for the default without a
  * display server unless --screenshot wants one), its input delivered in

@@ -135,7 +135,6 @@ static int malta_pci_devices(struct machine *m, struct gt64120 *gt, struct piix4
 {
 	const struct machine_opts *o = m->opts;
 	unsigned slot = 0;
-	char err[200];
 
 	if (o->rng || o->console_device)
 		return machine_error(m,
@@ -143,19 +142,8 @@ static int malta_pci_devices(struct machine *m, struct gt64120 *gt, struct piix4
 	if (o->ndrives + (o->net ? 1 : 0) > MALTA_PCI_SLOTS)
 		return machine_error(m, "malta: at most %d PCI devices (--drive, --net)",
 				     MALTA_PCI_SLOTS);
-	for (unsigned i = 0; i < o->ndrives; i++) {
-		m->blk[i] = blockdev_open_file(o->drives[i].path, o->drives[i].flags);
-		if (!m->blk[i])
-			return machine_error(m, "--drive %s: %s", o->drives[i].path,
-					     errno == EBUSY ? "in use by another process (locked)"
-							    : strerror(errno));
-		m->nblk = i + 1;
-	}
-	if (o->net) {
-		m->net = netdev_user_new(m->loop, &o->net_opts, err, sizeof(err));
-		if (!m->net)
-			return machine_error(m, "--net: %s", err);
-	}
+	if (machine_open_drives_net(m) < 0)
+		return -1;
 	for (unsigned i = 0; i < m->nblk + (m->net ? 1 : 0); i++, slot++) {
 		/* fixup-malta.c: slot 18 + k's INTA# is PIRQ A + k */
 		const struct virtio_transport t = {

@@ -86,23 +86,13 @@ static int virt_backends(struct machine *m, struct virt *v)
 {
 	const struct machine_opts *o = m->opts;
 	unsigned slot = 0;
-	char err[200];
 
-	for (unsigned i = 0; i < o->ndrives; i++) {
-		m->blk[i] = blockdev_open_file(o->drives[i].path, o->drives[i].flags);
-		if (!m->blk[i])
-			return machine_error(m, "--drive %s: %s", o->drives[i].path,
-					     errno == EBUSY ? "in use by another process (locked)"
-							    : strerror(errno));
-		m->nblk = i + 1;
+	if (machine_open_drives_net(m) < 0)
+		return -1;
+	for (unsigned i = 0; i < m->nblk; i++)
 		v->slot[slot++] = SLOT_BLK;
-	}
-	if (o->net) {
-		m->net = netdev_user_new(m->loop, &o->net_opts, err, sizeof(err));
-		if (!m->net)
-			return machine_error(m, "--net: %s", err);
+	if (m->net)
 		v->slot[slot++] = SLOT_NET;
-	}
 	if (o->rng) {
 		m->entropy = o->have_seed ? entropy_prng_new(o->seed) : entropy_host_new();
 		if (!m->entropy)

@@ -125,6 +125,27 @@ static void machine_display_close(void *opaque, bool force)
 	display_key(m->display, KEY_POWER, false);
 }
 
+int machine_open_drives_net(struct machine *m)
+{
+	const struct machine_opts *o = m->opts;
+	char err[200];
+
+	for (unsigned i = 0; i < o->ndrives; i++) {
+		m->blk[i] = blockdev_open_file(o->drives[i].path, o->drives[i].flags);
+		if (!m->blk[i])
+			return machine_error(m, "--drive %s: %s", o->drives[i].path,
+					     errno == EBUSY ? "in use by another process (locked)"
+							    : strerror(errno));
+		m->nblk = i + 1;
+	}
+	if (o->net) {
+		m->net = netdev_user_new(m->loop, &o->net_opts, err, sizeof(err));
+		if (!m->net)
+			return machine_error(m, "--net: %s", err);
+	}
+	return 0;
+}
+
 int machine_display_open(struct machine *m)
 {
 	const struct machine_opts *o = m->opts;
