@@ -5,6 +5,7 @@
  * convention (src/ir/fold.h).
  */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backend-x86_64/x86-jit.h"
@@ -604,12 +605,17 @@ static void gen_brcond(struct x86_cg *cg, const struct ir_op *op)
 		c = cond_swap(c);
 	}
 	bool tst = c == IR_COND_TSTEQ || c == IR_COND_TSTNE;
+	int slot = exit_branch_slot(cg, label);
+	if (slot >= 0) {
+		/* both ways out are chained exits: residents in place first */
+		x86_ra_sync_all(cg);
+		x86_ra_place_resident(cg);
+	}
 	struct opnd bo = tst || a == b ? get_opnd(cg, b, tw) : get_opnd_mem(cg, b, tw, 1);
 	int areg = x86_ra_get(cg, a);
 	/* Both paths see values in their homes; the fall-through keeps clean copies. */
 	x86_ra_sync_all(cg);
 	enum x86_cc cc = emit_cmp(cg, c, tw, areg, bo);
-	int slot = exit_branch_slot(cg, label);
 	if (slot >= 0) {
 		/* the jcc is the chained jump of that goto_tb: one taken branch, not two */
 		x86_align_rel32(cg, 2);
@@ -675,11 +681,15 @@ static void gen_st_env(struct x86_cg *cg, const struct ir_op *op)
 		x86_store_imm(&cg->b, size * 8, m, imm);
 	} else {
 		int r = x86_ra_get(cg, v);
-		x86_store(&cg->b, size * 8, m, r);
-		/* the indirect jump right after can use the new pc from here */
+		/*
+		 * The new pc of the indirect jump right after: the probe takes it
+		 * from this register, and only its miss path stores it to env.
+		 */
 		if (off == (int32_t)cg->ir->pc_offset && size == 8 && cg->op + 1 < cg->ir->nops &&
 		    cg->ir->ops[cg->op + 1].opc == IR_lookup_and_goto)
 			cg->pc_reg = r;
+		else
+			x86_store(&cg->b, size * 8, m, r);
 	}
 	cg->locked = 0;
 	x86_ra_env_access(cg, (uint32_t)off, size, true);
@@ -707,6 +717,38 @@ static void mask_addr(struct x86_cg *cg, int r)
 }
 
 /*
+ * X86_ADDR = @t & guest_mask (andn: the register holds ~mask), unless it
+ * still holds that from an earlier access (@masked: see mask_cse_keeps()).
+ */
+static void mask_into_addr(struct x86_cg *cg, ir_temp t, ir_temp masked)
+{
+	if (t != masked)
+		x86_andn(&cg->b, 64, X86_ADDR, X86_GMASK, x86_ra_get(cg, t));
+	cg->masked_t = t;
+}
+
+/*
+ * Whether X86_ADDR still holds the masked value of cg->masked_t after @op:
+ * ops whose code never touches X86_ADDR and do not write that temp. Guest
+ * memory ops keep it unless guest_addr() computed another address.
+ */
+static bool mask_cse_keeps(const struct x86_cg *cg, const struct ir_op *op)
+{
+	switch (op->opc) {
+	case IR_ld: case IR_st: case IR_mov: case IR_movi: case IR_add: case IR_sub:
+	case IR_and: case IR_or: case IR_xor: case IR_shl: case IR_shr: case IR_sar:
+	case IR_neg: case IR_not: case IR_ext8s: case IR_ext8u: case IR_ext16s:
+	case IR_ext16u: case IR_ext32s: case IR_ext32u: case IR_ext_i32_i64:
+	case IR_extu_i32_i64: case IR_extrl_i64_i32: case IR_setcond: case IR_ld_env:
+	case IR_st_env: case IR_insn_start: case IR_nop:
+		break;
+	default:
+		return false;
+	}
+	return !(op->nout && op->args[0] == cg->masked_t);
+}
+
+/*
  * Guest address -> host operand [guest_base + (addr & guest_mask)], with the
  * unmasked address left in X86_ADDR for the misaligned-access path.
  */
@@ -715,7 +757,9 @@ static struct x86_mem guest_addr(struct x86_cg *cg, ir_temp a, uint32_t mo, bool
 {
 	unsigned size = 1u << (mo & IR_MO_SIZE);
 	unsigned aw = x86_temp_width(cg, a);
+	ir_temp masked = cg->masked_t;
 
+	cg->masked_t = IR_TEMP_NONE; /* X86_ADDR changes below, unless reused */
 	if (a == cg->fuse_t) {
 		/* addr = base + disp computed right here (see fuse_address()) */
 		ir_temp base = cg->fuse_base;
@@ -724,7 +768,7 @@ static struct x86_mem guest_addr(struct x86_cg *cg, ir_temp a, uint32_t mo, bool
 		    cg->fold_disp && cg->fuse_disp > -(int64_t)GUEST_BASE_GUARD &&
 		    cg->fuse_disp < GUEST_BASE_GUARD) {
 			/* masked base + disp: the guards catch what leaves the guest space */
-			x86_andn(&cg->b, 64, X86_ADDR, X86_GMASK, x86_ra_get(cg, base));
+			mask_into_addr(cg, base, masked);
 			return x86_mi(X86_GBASE, X86_ADDR, 1, (int32_t)cg->fuse_disp);
 		}
 		if (x86_is_const(cg, base)) {
@@ -739,7 +783,7 @@ static struct x86_mem guest_addr(struct x86_cg *cg, ir_temp a, uint32_t mo, bool
 		x86_mov_ri(&cg->b, X86_ADDR, aw == 32 ? (uint32_t)v : v);
 	} else if (!(align && size > 1) && x86_gmask_inverted && !cg->softmmu) {
 		/* one instruction: r11 = addr & mask (the register holds ~mask) */
-		x86_andn(&cg->b, 64, X86_ADDR, X86_GMASK, x86_ra_get(cg, a));
+		mask_into_addr(cg, a, masked);
 		return x86_mi(X86_GBASE, X86_ADDR, 1, 0);
 	} else {
 		x86_mov_rr(&cg->b, aw, X86_ADDR, x86_ra_get(cg, a));
@@ -1277,13 +1321,20 @@ static void gen_op(struct x86_cg *cg, const struct ir_op *op)
 			x86_emit_goto_tb_stub(cg, (unsigned)a[0], a[1]);
 			cg->fused_label = -1;
 		} else {
+			x86_ra_place_resident(cg);
 			x86_emit_goto_tb(cg, (unsigned)a[0], a[1]);
 		}
 		x86_ra_forget(cg);
 		break;
 	case IR_lookup_and_goto:
-		/* stores only: pc_reg keeps its value */
+		/* stores only: pc_reg keeps its value, then goes to rax (no resident's) */
 		x86_ra_sync_globals(cg);
+		if (cg->pc_reg >= 0 && cg->pc_reg != X86_RAX) {
+			x86_ra_evict(cg, X86_RAX);
+			x86_mov_rr(&cg->b, 64, X86_RAX, cg->pc_reg);
+			cg->pc_reg = X86_RAX;
+		}
+		x86_ra_place_resident(cg);
 		x86_emit_lookup_and_goto(cg, cg->pc_reg);
 		cg->pc_reg = -1;
 		x86_ra_forget(cg);
@@ -1422,13 +1473,18 @@ bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx)
 	/* TB entry: leave at once if the hart was asked to (DESIGN.md 2.4) */
 	x86_alu_mi(b, X86_CMP, 32, x86_env(ENV_OFF(exit_request)), 0);
 	cg->exit_req_disp = (uint32_t)x86_jcc32(b, X86_CC_NE, (size_t)-1);
+	if (x86_off(b) != X86_ENTRY_CHECK_LEN)
+		abort(); /* x86_chain() skips exactly this much */
 
 	cg->fuse_t = IR_TEMP_NONE;
+	cg->masked_t = IR_TEMP_NONE;
 	for (unsigned i = 0; i < ctx->nops && !b->overflow; i++) {
 		const struct ir_op *op = &ctx->ops[i];
 		cg->op = i;
 		if (!dead_result(cg, op) && !fuse_address(cg, i))
 			gen_op(cg, op);
+		if (!mask_cse_keeps(cg, op))
+			cg->masked_t = IR_TEMP_NONE;
 		x86_xmm_after_op(cg, op);
 		x86_ra_end_op(cg, op);
 	}

@@ -32,6 +32,8 @@ static bool is_global(const struct x86_cg *cg, ir_temp t)
 	return cg->ir->temps[t].kind == IR_TEMP_GLOBAL;
 }
 
+static void attach(struct x86_cg *cg, ir_temp t, int reg);
+
 void x86_ra_begin(struct x86_cg *cg)
 {
 	const struct ir_ctx *ir = cg->ir;
@@ -57,6 +59,7 @@ void x86_ra_begin(struct x86_cg *cg)
 	}
 	for (unsigned i = 0; i < IR_MAX_LABELS; i++)
 		label_at[i] = -1;
+	cg->resident_in = (uint8_t)((1u << x86_nresident) - 1);
 
 	/* Liveness: last op naming each temp, and whether it crosses basic blocks. */
 	for (unsigned i = 0; i < ir->nops; i++) {
@@ -65,6 +68,9 @@ void x86_ra_begin(struct x86_cg *cg)
 
 		for (unsigned k = 0; k < n; k++) {
 			struct x86_temp *x = &cg->t[op->args[k]];
+			/* a TB that names another view of a resident's bytes starts without it */
+			if (op->args[k] < ir->nglobals && x86_resident_alias[op->args[k]] >= 0)
+				cg->resident_in &= (uint8_t)~(1u << x86_resident_alias[op->args[k]]);
 			x->last_use = i;
 			if (x->bb == UINT16_MAX)
 				x->bb = (uint16_t)bb;
@@ -116,6 +122,16 @@ void x86_ra_begin(struct x86_cg *cg)
 		    (backward && ir->temps[t].kind == IR_TEMP_LOCAL && cg->t[t].multi_bb))
 			cg->t[t].last_use = UINT32_MAX;
 	}
+
+	/* Resident globals arrive in their registers, equal to env. */
+	for (unsigned i = 0; i < x86_nresident; i++) {
+		ir_temp g = x86_resident[i].global;
+		if (g < ir->nglobals && (cg->resident_in & (1u << i))) {
+			attach(cg, g, x86_resident[i].reg);
+			cg->t[g].mem = true;
+		}
+	}
+	cg->locked = 0;
 }
 
 bool x86_syncs_globals(const struct ir_op *op)
@@ -324,6 +340,32 @@ void x86_ra_sync_all(struct x86_cg *cg)
 		if (t >= 0 && live_after(cg, (ir_temp)t))
 			x86_ra_store(cg, (ir_temp)t);
 	}
+}
+
+void x86_ra_place_resident(struct x86_cg *cg)
+{
+	unsigned written = 0;
+
+	for (unsigned i = 0; i < x86_nresident; i++) {
+		ir_temp g = x86_resident[i].global;
+		int r = x86_resident[i].reg;
+		struct x86_temp *x = &cg->t[g];
+
+		if (g >= cg->ir->nglobals || x->reg == r)
+			continue;
+		int from = x->reg;
+		x86_ra_evict(cg, r);
+		x86_ra_store(cg, g);
+		/* a register written above no longer holds what the allocator thinks */
+		if (from >= 0 && !(written & X86_RBIT(from)))
+			x86_mov_rr(&cg->b, x86_temp_width(cg, g), r, from);
+		else
+			load_into(cg, g, r);
+		written |= X86_RBIT(r);
+		attach(cg, g, r);
+		x->mem = true;
+	}
+	cg->locked |= x86_resident_mask;
 }
 
 void x86_ra_forget(struct x86_cg *cg)

@@ -20,6 +20,7 @@
 #include "backend-x86_64/x86-jit.h"
 #include "morph/exec.h"
 #include "morph/backend.h"
+#include "morph/frontend.h"
 #include "morph/cpu.h"
 
 #define ENV_OFF(field) ((int32_t)offsetof(struct cpu, field))
@@ -32,7 +33,12 @@
 typedef uintptr_t (*x86_prologue_fn)(struct cpu *env, const void *code);
 bool x86_gmask_inverted;
 static x86_prologue_fn x86_prologue;
+static const struct morph_arch *resident_arch;
 const uint8_t *x86_epilogue;
+struct x86_resident x86_resident[X86_MAX_RESIDENT];
+unsigned x86_nresident;
+int8_t x86_resident_alias[IR_MAX_GLOBALS];
+uint16_t x86_resident_mask;
 
 /* ---- exits ---- */
 
@@ -84,25 +90,28 @@ void x86_emit_lookup_and_goto(struct x86_cg *cg, int pc_reg)
 {
 	struct x86_buf *b = &cg->b;
 
-	/* rax = pc: from the register the frontend just stored it from, if known */
-	if (pc_reg >= 0)
-		x86_mov_rr(b, 64, X86_RAX, pc_reg);
-	else
+	/* rax = pc: from the register the frontend's set_pc named (not stored yet), or env */
+	if (pc_reg < 0)
 		x86_load(b, 64, X86_RAX, x86_env((int32_t)cg->ir->pc_offset));
+	else if (pc_reg != X86_RAX)
+		x86_mov_rr(b, 64, X86_RAX, pc_reg);
 
-	/* rcx = tb_jmp_cache_hash(pc): bits 1..12 of pc xor bits 13..24 */
-	_Static_assert(TB_JMP_CACHE_BITS == 12, "the probe below hard-codes the hash");
+	/*
+	 * rcx = tb_jmp_cache_hash(pc): (pc >> 1) xor (pc >> 17), masked; the
+	 * 64-bit rotates leave in the low 16 bits what the shifts would.
+	 */
 	if (x86_features & X86_FEAT_BMI2) {
-		x86_rorx(b, 32, X86_RCX, X86_RAX, 1);
-		x86_rorx(b, 32, X86_RDX, X86_RAX, 1 + TB_JMP_CACHE_BITS);
+		x86_rorx(b, 64, X86_RCX, X86_RAX, 1);
+		x86_rorx(b, 64, X86_RDX, X86_RAX, 1 + TB_JMP_CACHE_BITS);
 	} else {
-		x86_mov_rr(b, 32, X86_RCX, X86_RAX);
-		x86_shift_ri(b, X86_SHR, 32, X86_RCX, 1);
-		x86_mov_rr(b, 32, X86_RDX, X86_RCX);
-		x86_shift_ri(b, X86_SHR, 32, X86_RDX, TB_JMP_CACHE_BITS);
+		x86_mov_rr(b, 64, X86_RCX, X86_RAX);
+		x86_shift_ri(b, X86_SHR, 64, X86_RCX, 1);
+		x86_mov_rr(b, 64, X86_RDX, X86_RCX);
+		x86_shift_ri(b, X86_SHR, 64, X86_RDX, TB_JMP_CACHE_BITS);
 	}
 	x86_alu_rr(b, X86_XOR, 32, X86_RCX, X86_RDX);
-	x86_alu_ri(b, X86_AND, 32, X86_RCX, TB_JMP_CACHE_SIZE - 1);
+	x86_alu_ri(b, X86_AND, 32, X86_RCX,
+		   (int32_t)((cg->softmmu ? TB_JMP_CACHE_SIZE_SOFTMMU : TB_JMP_CACHE_SIZE) - 1));
 	x86_load(b, 64, X86_RDX, x86_mi(X86_ENV, X86_RCX, 8, ENV_OFF(jmp_cache) - X86_ENV_BIAS));
 	x86_test_rr(b, 64, X86_RDX, X86_RDX);
 	size_t miss1 = x86_jcc8(b, X86_CC_E);
@@ -124,6 +133,7 @@ void x86_emit_lookup_and_goto(struct x86_cg *cg, int pc_reg)
 	x86_patch_rel8(b, miss2, here);
 	x86_patch_rel8(b, miss3, here);
 	x86_patch_rel8(b, miss4, here);
+	x86_store(b, 64, x86_env((int32_t)cg->ir->pc_offset), X86_RAX);
 	x86_emit_exit(cg, (uintptr_t)cg->tb | TB_EXIT_OTHER);
 }
 
@@ -146,7 +156,13 @@ static int gen_fixed_code(void)
 	x86_gmask_inverted = x86_features & X86_FEAT_BMI1;
 	if (x86_gmask_inverted)
 		x86_unary(&b, X86_NOT, 64, X86_GMASK);
-	x86_jmp_r(&b, X86_RSI);
+	x86_mov_rr(&b, 64, X86_ADDR, X86_RSI);
+	for (unsigned i = 0; i < x86_nresident; i++) {
+		const struct ir_global_desc *g = &resident_arch->globals[x86_resident[i].global];
+		x86_load(&b, g->type == IR_I32 ? 32 : 64, x86_resident[i].reg,
+			 x86_env((int32_t)g->env_offset));
+	}
+	x86_jmp_r(&b, X86_ADDR);
 
 	x86_nop(&b, (unsigned)(-x86_off(&b) & 15));
 	x86_epilogue = x86_cc.rx + x86_off(&b);
@@ -173,11 +189,47 @@ static bool x86_has_op(enum ir_opc opc, enum ir_type t)
 	}
 }
 
-static int x86_init(void)
+/* The host registers of resident globals: callee-saved first, never rax/rcx/rdx (the probe's) */
+static const int8_t resident_regs[X86_MAX_RESIDENT] = {
+	X86_RBX, X86_R12, X86_R13, X86_RSI, X86_RDI, X86_R8,
+};
+
+static void choose_residents(const struct morph_arch *arch)
+{
+	memset(x86_resident_alias, -1, sizeof(x86_resident_alias));
+	x86_nresident = 0;
+	x86_resident_mask = 0;
+	resident_arch = arch;
+	if (!arch || getenv("MORPH_JIT_NO_RESIDENT"))
+		return;
+	for (unsigned i = 0; i < arch->nresident && x86_nresident < X86_MAX_RESIDENT; i++) {
+		unsigned g = arch->resident[i];
+		if (g >= arch->nglobals || g >= IR_MAX_GLOBALS)
+			continue;
+		int8_t r = resident_regs[x86_nresident];
+		x86_resident[x86_nresident++] = (struct x86_resident){(uint16_t)g, r};
+		x86_resident_mask |= (uint16_t)X86_RBIT(r);
+	}
+	/* Globals that share a resident's env bytes (RV32 views of x registers) */
+	for (unsigned k = 0; k < arch->nglobals && k < IR_MAX_GLOBALS; k++) {
+		const struct ir_global_desc *a = &arch->globals[k];
+		unsigned asize = a->type == IR_I32 ? 4 : 8;
+		for (unsigned i = 0; i < x86_nresident; i++) {
+			const struct ir_global_desc *r = &arch->globals[x86_resident[i].global];
+			unsigned rsize = r->type == IR_I32 ? 4 : 8;
+			if (k != x86_resident[i].global && a->env_offset < r->env_offset + rsize &&
+			    r->env_offset < a->env_offset + asize)
+				x86_resident_alias[k] = (int8_t)i;
+		}
+	}
+}
+
+static int x86_init(const struct morph_arch *arch)
 {
 	x86_detect_features();
 	if (x86_prologue)
 		return 0;
+	choose_residents(arch);
 	size_t size = X86_CODE_CACHE_SIZE;
 	const char *env = getenv("MORPH_JIT_CACHE_MB");
 	if (env && atoi(env) > 0)
@@ -297,11 +349,19 @@ static uintptr_t x86_exec(struct cpu *cpu, struct tb *tb)
 	return x86_prologue(cpu, tb->code);
 }
 
+/*
+ * A jump forward (to a higher guest pc) enters @to after its exit-request
+ * check: every cycle of chained TBs has a jump to the same or a lower pc,
+ * which checks, so a hart asked to leave still does so within a bounded
+ * number of TBs (DESIGN.md 2.4). Indirect jumps and the exec loop always
+ * enter at the check.
+ */
 static void x86_chain(struct tb *from, unsigned slot, struct tb *to)
 {
 	uint8_t *disp = (uint8_t *)from->code + from->jmp_patch[slot];
+	uint8_t *entry = (uint8_t *)to->code + (to->pc > from->pc ? X86_ENTRY_CHECK_LEN : 0);
 
-	x86_cc_patch32(disp, (uint32_t)((uint8_t *)to->code - (disp + 4)));
+	x86_cc_patch32(disp, (uint32_t)(entry - (disp + 4)));
 }
 
 static void x86_unchain(struct tb *from, unsigned slot)

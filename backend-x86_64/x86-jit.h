@@ -57,6 +57,28 @@ static inline void x86_env_ptr(struct x86_buf *b, int dst)
  *   [rsp + 0], [rsp + 8]: stack arguments 7 and 8 of helper calls;
  *   [rsp + 16 + 8 * n]: spill slot n of locals.
  */
+/*
+ * Resident guest registers (docs/jit.md): the first X86_MAX_RESIDENT globals
+ * of the frontend's list (morph_arch.resident) are in fixed host registers
+ * at every TB boundary, as well as in env: a TB starts with them cached
+ * (clean), and its chained exits put them back (x86_ra_place_resident()).
+ * The prologue loads them. They stay allocatable inside a TB.
+ */
+#define X86_MAX_RESIDENT 6
+struct x86_resident {
+	uint16_t global; /* IR global number */
+	int8_t reg;      /* its host register at TB boundaries */
+};
+extern struct x86_resident x86_resident[X86_MAX_RESIDENT];
+extern unsigned x86_nresident;
+/* for each global: the resident whose env bytes it shares without being it, or -1 */
+extern int8_t x86_resident_alias[IR_MAX_GLOBALS];
+/* the host registers of the residents */
+extern uint16_t x86_resident_mask;
+
+/* The TB entry check: cmp dword [rbp + disp32], 0 (7 bytes); jne rel32 (6) */
+#define X86_ENTRY_CHECK_LEN 13
+
 #define X86_FRAME_SLOTS IR_MAX_TEMPS
 #define X86_FRAME_SLOT0 16
 #define X86_FRAME_SIZE (X86_FRAME_SLOT0 + 8 * X86_FRAME_SLOTS + 8)
@@ -151,6 +173,7 @@ struct x86_cg {
 	uint32_t unchain_off[2]; /* exit stub of each goto_tb slot */
 	int pc_reg;              /* register just stored to env->pc (for lookup_and_goto), or -1 */
 	bool softmmu;            /* system mode: guest memory through the softMMU TLB */
+	uint8_t resident_in;     /* residents cached at the TB entry (bit i: x86_resident[i]) */
 	bool fold_disp;          /* user mode with guards: [base + (a & mask) + disp] */
 	size_t mmu_miss;         /* jcc of the last TLB lookup's miss branch */
 	/* brcond whose jcc is slot fused_slot's chained jump (see gen_brcond) */
@@ -158,6 +181,8 @@ struct x86_cg {
 	unsigned fused_slot;
 	uint32_t fused_disp;
 
+	/* user mode: X86_ADDR holds this temp & guest_mask (IR_TEMP_NONE: nothing known) */
+	ir_temp masked_t;
 	/* An "add t, base, disp" folded into the address of the next memory op */
 	ir_temp fuse_t;          /* IR_TEMP_NONE when nothing is folded */
 	ir_temp fuse_base;
@@ -195,6 +220,12 @@ void x86_ra_store(struct x86_cg *cg, ir_temp t);
 void x86_ra_sync_globals(struct x86_cg *cg);
 /** x86_ra_sync_all() - also write back live dirty locals (end of a basic block). */
 void x86_ra_sync_all(struct x86_cg *cg);
+/**
+ * x86_ra_place_resident() - before a chained exit, with every global in
+ * env: put each resident global in its register (x86_resident) and lock
+ * those registers for the current op.
+ */
+void x86_ra_place_resident(struct x86_cg *cg);
 /** x86_ra_forget() - drop every register copy (a join point: memory is canonical). */
 void x86_ra_forget(struct x86_cg *cg);
 /** x86_ra_forget_globals() - drop cached globals (after a helper wrote env). */

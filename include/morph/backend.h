@@ -12,6 +12,8 @@
 #include "morph/ir.h"
 #include "morph/tb.h"
 
+struct morph_arch;
+
 struct backend {
 	const char *name;
 
@@ -28,8 +30,12 @@ struct backend {
 	 */
 	bool (*has_op)(enum ir_opc opc, enum ir_type t);
 
-	/** init() - once at startup (code cache allocation etc.). Returns 0 or -errno. */
-	int (*init)(void);
+	/**
+	 * init() - once at startup (code cache allocation etc.), for guest
+	 * @arch (its globals, and which of them to keep resident; NULL: none).
+	 * Returns 0 or -errno.
+	 */
+	int (*init)(const struct morph_arch *arch);
 
 	/**
 	 * compile() - build @tb's executable form from @ctx; sets tb->code,

@@ -39,8 +39,15 @@ enum {
  */
 #define GUEST_BASE_GUARD 0x10000u
 
-#define TB_JMP_CACHE_BITS 12
+/*
+ * The jump cache: 2^16 slots in user mode, where interpreters (python, lua)
+ * jump indirectly to thousands of hot targets and 2^12 slots conflicted on
+ * every few jumps; system mode uses the first 2^12, since TLB flushes clear
+ * (or scan) them all.
+ */
+#define TB_JMP_CACHE_BITS 16
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+#define TB_JMP_CACHE_SIZE_SOFTMMU (1u << 12)
 
 /** Common hart state; the frontend's structure embeds it first. */
 struct cpu {

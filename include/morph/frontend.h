@@ -37,6 +37,13 @@ struct morph_arch {
 	/* IR globals (guest registers) the frontend's translation uses */
 	const struct ir_global_desc *globals;
 	unsigned nglobals;
+	/*
+	 * Globals most often read by TBs before they write them, hottest first:
+	 * a backend may keep a few of them in host registers from one TB to
+	 * the next (docs/jit.md, "Resident guest registers").
+	 */
+	const uint16_t *resident;
+	unsigned nresident;
 
 	/** init() - register helpers; called once at startup. */
 	void (*init)(void);

@@ -52,11 +52,17 @@ struct tb {
 #define TB_EXIT_OTHER 2u   /* exit_tb / lookup miss: nothing to chain */
 #define TB_EXIT_MASK 3u
 
-/** tb_jmp_cache_hash() - jump cache slot of a guest pc. */
-static inline unsigned tb_jmp_cache_hash(uint64_t pc)
+/** tb_jmp_cache_entries() - jump cache slots in use: fewer in system mode (cpu.h). */
+static inline unsigned tb_jmp_cache_entries(const struct cpu *cpu)
+{
+	return cpu->softmmu ? TB_JMP_CACHE_SIZE_SOFTMMU : TB_JMP_CACHE_SIZE;
+}
+
+/** tb_jmp_cache_hash() - @cpu's jump cache slot of guest pc @pc. */
+static inline unsigned tb_jmp_cache_hash(const struct cpu *cpu, uint64_t pc)
 {
 	uint64_t h = pc >> 1;
-	return (unsigned)((h ^ (h >> TB_JMP_CACHE_BITS)) & (TB_JMP_CACHE_SIZE - 1));
+	return (unsigned)((h ^ (h >> TB_JMP_CACHE_BITS)) & (tb_jmp_cache_entries(cpu) - 1));
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "morph/exec.h"
 #include "morph/tb.h"
@@ -48,7 +49,7 @@ void cpu_wakeup(struct cpu *cpu)
  */
 struct tb *tb_lookup(struct cpu *cpu, uint64_t pc, uint32_t flags)
 {
-	unsigned h = tb_jmp_cache_hash(pc);
+	unsigned h = tb_jmp_cache_hash(cpu, pc);
 	struct tb *tb = cpu->jmp_cache[h];
 	uint64_t phys = pc;
 
@@ -81,8 +82,7 @@ static bool can_chain(const struct cpu *cpu, const struct tb *last, unsigned slo
 
 static void clear_jmp_cache(struct cpu *cpu)
 {
-	for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++)
-		cpu->jmp_cache[i] = NULL;
+	memset(cpu->jmp_cache, 0, tb_jmp_cache_entries(cpu) * sizeof(cpu->jmp_cache[0]));
 }
 
 /* Flush with every other hart out of guest code. */

@@ -124,7 +124,7 @@ int exec_init(const struct morph_arch *arch, const struct exec_options *opts)
 	if (arch->init)
 		arch->init();
 	tb_cache_init();
-	err = exec_state.be->init();
+	err = exec_state.be->init(arch);
 	/* Registered after the backend's, so our prepare handler runs first. */
 	if (!err && !atfork_done) {
 		pthread_atfork(exec_atfork_prepare, exec_atfork_parent, exec_atfork_child);

@@ -682,7 +682,7 @@ next_tb:;
 			return (uintptr_t)tb | slot;
 		}
 		case I_LOOKUP: {
-			struct tb *next = cpu->jmp_cache[tb_jmp_cache_hash(cpu->pc)];
+			struct tb *next = cpu->jmp_cache[tb_jmp_cache_hash(cpu, cpu->pc)];
 			if (next && next->pc == cpu->pc && next->flags == cpu->tb_flags &&
 			    !next->invalid && !cpu->exit_request) {
 				tb = next;
@@ -702,8 +702,9 @@ static bool interp_has_op(enum ir_opc opc, enum ir_type t)
 	return opc != IR_fpop; /* runs as the call of its fallback */
 }
 
-static int interp_init(void)
+static int interp_init(const struct morph_arch *arch)
 {
+	(void)arch;
 	return 0;
 }
 

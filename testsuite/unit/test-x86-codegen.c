@@ -822,10 +822,14 @@ START_TEST(test_conditional_exit_chain)
 }
 END_TEST
 
-/* A request raised while a TB runs stops the chain at the next TB's entry. */
+/*
+ * A request raised while a TB runs stops the chain at the entry of the next
+ * TB reached by a jump back (to a lower or the same pc); a jump forward
+ * enters past the check (every cycle of TBs has a jump back).
+ */
 START_TEST(test_exit_request_chained)
 {
-	struct tb a = {.pc = 0x1000}, b = {.pc = 0x2000};
+	struct tb a = {.pc = 0x3000}, b = {.pc = 0x2000}, fwd = {.pc = 0x1000};
 
 	ctx_init(&ctx_a);
 	tb_add_g(&ctx_a, 0, 1);
@@ -850,6 +854,22 @@ START_TEST(test_exit_request_chained)
 	r = jit->exec(&env_b->c, &b);
 	ck_assert(r == ((uintptr_t)&b | TB_EXIT_OTHER));
 	ck_assert_uint_eq(env_b->g[1], 1);
+
+	/* The same request raised in a TB below b: b runs to its end. */
+	ctx_init(&ctx_a);
+	tb_add_g(&ctx_a, 0, 1);
+	ir_call(&ctx_a, hid_exit, IR_TEMP_NONE, 0, NULL);
+	ir_goto_tb(&ctx_a, 0, 0x2000);
+	ck_assert_int_eq(compile(jit, &fwd, &ctx_a), 0);
+	jit->chain(&fwd, 0, &b);
+	env_b->g[0] = env_b->g[1] = 0;
+	env_b->c.exit_request = 0;
+	r = jit->exec(&env_b->c, &fwd);
+	ck_assert(r == ((uintptr_t)&b | TB_EXIT_OTHER));
+	ck_assert_uint_eq(env_b->g[0], 1);
+	ck_assert_uint_eq(env_b->g[1], 1);
+	ck_assert_uint_ne(env_b->c.exit_request, 0);
+	env_b->c.exit_request = 0;
 }
 END_TEST
 
@@ -879,7 +899,7 @@ START_TEST(test_lookup_and_goto)
 	ck_assert_uint_eq(env_b->g[1], 0);
 
 	/* hit */
-	env_b->c.jmp_cache[tb_jmp_cache_hash(0x4444)] = &b;
+	env_b->c.jmp_cache[tb_jmp_cache_hash(&env_b->c, 0x4444)] = &b;
 	r = jit->exec(&env_b->c, &a);
 	ck_assert(r == ((uintptr_t)&b | TB_EXIT_OTHER));
 	ck_assert_uint_eq(env_b->g[1], 1);
@@ -893,7 +913,7 @@ START_TEST(test_lookup_and_goto)
 	ck_assert(r == ((uintptr_t)&a | TB_EXIT_OTHER));
 	b.flags = 7;
 	env_b->g[5] = 0x4444 + (1ull << 40);
-	ck_assert_uint_eq(tb_jmp_cache_hash(env_b->g[5]), tb_jmp_cache_hash(0x4444));
+	ck_assert_uint_eq(tb_jmp_cache_hash(&env_b->c, env_b->g[5]), tb_jmp_cache_hash(&env_b->c, 0x4444));
 	r = jit->exec(&env_b->c, &a);
 	ck_assert(r == ((uintptr_t)&a | TB_EXIT_OTHER));
 	env_b->g[5] = 0x4444;
@@ -1442,7 +1462,7 @@ int main(void)
 	}
 	/* A small code cache so the full-cache path is exercised quickly */
 	setenv("MORPH_JIT_CACHE_MB", "4", 1);
-	if (exec_init(&test_arch, &opts) != 0 || jit->init() != 0 || ref->init() != 0) {
+	if (exec_init(&test_arch, &opts) != 0 || jit->init(&test_arch) != 0 || ref->init(&test_arch) != 0) {
 		fprintf(stderr, "exec_init failed\n");
 		return 1;
 	}
