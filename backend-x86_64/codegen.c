@@ -760,6 +760,20 @@ static struct x86_mem guest_addr(struct x86_cg *cg, ir_temp a, uint32_t mo, bool
 	ir_temp masked = cg->masked_t;
 
 	cg->masked_t = IR_TEMP_NONE; /* X86_ADDR changes below, unless reused */
+	if (!cg->softmmu && cg->guest_mask && (a == cg->fuse_t ? x86_is_const(cg, cg->fuse_base) : x86_is_const(cg, a))) {
+		/* a constant address, masked here: [guest_base + disp32] if it fits */
+		uint64_t v = a == cg->fuse_t ? cg->ir->temps[cg->fuse_base].value + (uint64_t)cg->fuse_disp
+					     : cg->ir->temps[a].value;
+		if (aw == 32)
+			v = (uint32_t)v;
+		uint64_t m = v & cg->guest_mask;
+		if (m <= INT32_MAX && !(align && (v & (size - 1)))) {
+			if (a == cg->fuse_t)
+				cg->fuse_t = IR_TEMP_NONE;
+			cg->masked_t = masked; /* X86_ADDR untouched */
+			return x86_m(X86_GBASE, (int32_t)m);
+		}
+	}
 	if (a == cg->fuse_t) {
 		/* addr = base + disp computed right here (see fuse_address()) */
 		ir_temp base = cg->fuse_base;

@@ -56,6 +56,7 @@ void x86_ra_begin(struct x86_cg *cg)
 		x->multi_bb = false;
 		x->last_use = 0;
 		x->xmm = -1;
+		x->hint = -1;
 	}
 	for (unsigned i = 0; i < IR_MAX_LABELS; i++)
 		label_at[i] = -1;
@@ -79,6 +80,11 @@ void x86_ra_begin(struct x86_cg *cg)
 		}
 		if (op->opc == IR_set_label)
 			label_at[op->args[0]] = (int32_t)i;
+		/* the new pc of an indirect jump: the probe wants it in rax */
+		if (op->opc == IR_st_env && op->args[1] == ir->pc_offset && i + 1 < ir->nops &&
+		    ir->ops[i + 1].opc == IR_lookup_and_goto &&
+		    ir->temps[op->args[0]].kind == IR_TEMP_LOCAL)
+			cg->t[op->args[0]].hint = X86_RAX;
 		if ((op->opc == IR_br && label_at[op->args[0]] >= 0) ||
 		    (op->opc == IR_brcond && label_at[op->args[3]] >= 0))
 			backward = true;
@@ -286,6 +292,13 @@ int x86_ra_get(struct x86_cg *cg, ir_temp t)
 
 int x86_ra_dest(struct x86_cg *cg, ir_temp d, ir_temp a, int areg)
 {
+	int hint = cg->t[d].hint;
+
+	if (hint >= 0 && d != a && !(cg->locked & X86_RBIT(hint))) {
+		x86_ra_evict(cg, hint);
+		cg->locked |= (uint16_t)X86_RBIT(hint);
+		return hint;
+	}
 	if (a != IR_TEMP_NONE) {
 		if (d == a)
 			return areg;

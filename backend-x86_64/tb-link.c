@@ -112,10 +112,9 @@ void x86_emit_lookup_and_goto(struct x86_cg *cg, int pc_reg)
 	x86_alu_rr(b, X86_XOR, 32, X86_RCX, X86_RDX);
 	x86_alu_ri(b, X86_AND, 32, X86_RCX,
 		   (int32_t)((cg->softmmu ? TB_JMP_CACHE_SIZE_SOFTMMU : TB_JMP_CACHE_SIZE) - 1));
+	/* empty slots hold tb_jmp_cache_empty; an invalidated TB's key is no pc */
 	x86_load(b, 64, X86_RDX, x86_mi(X86_ENV, X86_RCX, 8, ENV_OFF(jmp_cache) - X86_ENV_BIAS));
-	x86_test_rr(b, 64, X86_RDX, X86_RDX);
-	size_t miss1 = x86_jcc8(b, X86_CC_E);
-	x86_alu_rm(b, X86_CMP, 64, X86_RAX, x86_m(X86_RDX, offsetof(struct tb, pc)));
+	x86_alu_rm(b, X86_CMP, 64, X86_RAX, x86_m(X86_RDX, offsetof(struct tb, key)));
 	size_t miss2 = x86_jcc8(b, X86_CC_NE);
 	/*
 	 * env->tb_flags equals this TB's flags: a TB that changes them ends with
@@ -124,15 +123,10 @@ void x86_emit_lookup_and_goto(struct x86_cg *cg, int pc_reg)
 	x86_alu_mi(b, X86_CMP, 32, x86_m(X86_RDX, offsetof(struct tb, flags)),
 		   (int32_t)cg->tb->flags);
 	size_t miss3 = x86_jcc8(b, X86_CC_NE);
-	_Static_assert(sizeof(((struct tb *)0)->invalid) == 1, "invalid is tested as a byte");
-	x86_alu_mi(b, X86_CMP, 8, x86_m(X86_RDX, offsetof(struct tb, invalid)), 0);
-	size_t miss4 = x86_jcc8(b, X86_CC_NE);
 	x86_jmp_m(b, x86_m(X86_RDX, offsetof(struct tb, code)));
 	size_t here = x86_off(b);
-	x86_patch_rel8(b, miss1, here);
 	x86_patch_rel8(b, miss2, here);
 	x86_patch_rel8(b, miss3, here);
-	x86_patch_rel8(b, miss4, here);
 	x86_store(b, 64, x86_env((int32_t)cg->ir->pc_offset), X86_RAX);
 	x86_emit_exit(cg, (uintptr_t)cg->tb | TB_EXIT_OTHER);
 }
@@ -310,6 +304,7 @@ static int x86_compile(struct tb *tb, struct ir_ctx *ctx)
 	/* TBs are compiled on the thread of the hart that runs them */
 	cg->softmmu = current_cpu && current_cpu->softmmu;
 	cg->fold_disp = current_cpu && !cg->softmmu && current_cpu->guest_guarded;
+	cg->guest_mask = current_cpu ? current_cpu->guest_mask : 0;
 	if (!x86_codegen(cg, tb, ctx))
 		return cg->b.overflow ? -ENOSPC : -EINVAL;
 

@@ -94,6 +94,7 @@ struct x86_temp {
 	uint32_t last_use; /* index of the last op naming it (UINT32_MAX: never dead) */
 	uint16_t next_read; /* next op reading the current value (X86_NEVER: none) */
 	int8_t xmm;        /* xmm register holding a copy of the value (fp.c), or -1 */
+	int8_t hint;       /* register its value is best computed into, or -1 */
 };
 
 #define X86_NEVER 0xffffu
@@ -175,6 +176,7 @@ struct x86_cg {
 	bool softmmu;            /* system mode: guest memory through the softMMU TLB */
 	uint8_t resident_in;     /* residents cached at the TB entry (bit i: x86_resident[i]) */
 	bool fold_disp;          /* user mode with guards: [base + (a & mask) + disp] */
+	uint64_t guest_mask;     /* user mode: cpu->guest_mask of the harts that run the code */
 	size_t mmu_miss;         /* jcc of the last TLB lookup's miss branch */
 	/* brcond whose jcc is slot fused_slot's chained jump (see gen_brcond) */
 	int fused_label;         /* -1 if none */

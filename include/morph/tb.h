@@ -18,6 +18,8 @@ struct tb {
 	uint32_t size;     /* guest bytes covered */
 	uint32_t ninsns;   /* guest instructions */
 	volatile bool invalid; /* set on invalidation: never entered again */
+	/* pc while valid, TB_KEY_INVALID once invalidated: what the JIT's jump cache probe compares */
+	volatile uint64_t key;
 
 	void *code;        /* backend's code: host code (JIT) or the interpreter's program */
 	uint32_t code_size;
@@ -45,6 +47,14 @@ struct tb {
 };
 
 #define TB_PAGE_UNMAPPED (~(uint64_t)1)
+/* tb.key of an invalidated TB: odd, so no guest pc equals it */
+#define TB_KEY_INVALID (~(uint64_t)0)
+
+/*
+ * What an empty jump cache slot points to (never NULL, so the probe needs
+ * no NULL test): a TB no pc matches, never run.
+ */
+extern struct tb tb_jmp_cache_empty;
 
 /* What a backend's exec returns: the last TB run and how it left. */
 #define TB_EXIT_SLOT0 0u   /* goto_tb 0: chain candidate */
@@ -57,6 +67,9 @@ static inline unsigned tb_jmp_cache_entries(const struct cpu *cpu)
 {
 	return cpu->softmmu ? TB_JMP_CACHE_SIZE_SOFTMMU : TB_JMP_CACHE_SIZE;
 }
+
+/** tb_jmp_cache_clear() - empty @cpu's jump cache (every slot in use -> tb_jmp_cache_empty). */
+void tb_jmp_cache_clear(struct cpu *cpu);
 
 /** tb_jmp_cache_hash() - @cpu's jump cache slot of guest pc @pc. */
 static inline unsigned tb_jmp_cache_hash(const struct cpu *cpu, uint64_t pc)

@@ -82,7 +82,7 @@ static bool can_chain(const struct cpu *cpu, const struct tb *last, unsigned slo
 
 static void clear_jmp_cache(struct cpu *cpu)
 {
-	memset(cpu->jmp_cache, 0, tb_jmp_cache_entries(cpu) * sizeof(cpu->jmp_cache[0]));
+	tb_jmp_cache_clear(cpu);
 }
 
 /* Flush with every other hart out of guest code. */

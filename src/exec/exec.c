@@ -170,6 +170,7 @@ struct cpu *cpu_new(void)
 		abort();
 	}
 	memset(cpu, 0, exec_state.cpu_alloc_size);
+	tb_jmp_cache_clear(cpu);
 	cpu->arch = exec_state.arch;
 	cpu->guest_mask = ~0ull;
 	if (exec_state.arch->cpu_reset)
@@ -187,7 +188,7 @@ struct cpu *cpu_clone(const struct cpu *src)
 
 	/* Architectural state: everything of the frontend's structure. */
 	memcpy(cpu, src, exec_state.arch->cpu_size);
-	memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache));
+	tb_jmp_cache_clear(cpu);
 	cpu->exit_request = 0;
 	cpu->in_guest_code = false;
 	cpu->exception = EXCP_NONE;

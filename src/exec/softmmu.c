@@ -199,7 +199,7 @@ void softmmu_jmp_cache_note(struct cpu *cpu, const struct tb *tb)
 
 static void jmp_cache_clear_all(struct cpu *cpu)
 {
-	memset(cpu->jmp_cache, 0, tb_jmp_cache_entries(cpu) * sizeof(cpu->jmp_cache[0]));
+	tb_jmp_cache_clear(cpu);
 	memset(cpu->mmu.jmp_page_filter, 0, sizeof(cpu->mmu.jmp_page_filter));
 }
 
@@ -210,9 +210,9 @@ static void jmp_cache_clear_page(struct cpu *cpu, uint64_t page)
 		return;
 	for (unsigned i = 0; i < tb_jmp_cache_entries(cpu); i++) {
 		struct tb *tb = cpu->jmp_cache[i];
-		if (tb && ((tb->pc & TLB_PAGE_MASK) == page ||
-			   ((tb->pc + tb->size - 1) & TLB_PAGE_MASK) == page))
-			cpu->jmp_cache[i] = NULL;
+		if (tb != &tb_jmp_cache_empty && ((tb->pc & TLB_PAGE_MASK) == page ||
+						   ((tb->pc + tb->size - 1) & TLB_PAGE_MASK) == page))
+			cpu->jmp_cache[i] = &tb_jmp_cache_empty;
 	}
 }
 

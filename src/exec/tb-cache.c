@@ -24,6 +24,14 @@
 #define TB_PAGE_SIZE_BUCKETS (1u << TB_PAGE_BITS)
 #define GUEST_PAGE_SHIFT 12
 
+struct tb tb_jmp_cache_empty = {.pc = TB_KEY_INVALID, .key = TB_KEY_INVALID, .invalid = true};
+
+void tb_jmp_cache_clear(struct cpu *cpu)
+{
+	for (unsigned i = 0; i < tb_jmp_cache_entries(cpu); i++)
+		cpu->jmp_cache[i] = &tb_jmp_cache_empty;
+}
+
 static struct tb *tb_hash[TB_HASH_SIZE];
 /* Page index: tagged links (tb | k) where k says which page_next[] continues the list. */
 static uintptr_t tb_page_bucket[TB_PAGE_SIZE_BUCKETS];
@@ -148,6 +156,7 @@ static void tb_invalidate_locked(struct tb *tb)
 	if (tb->invalid)
 		return;
 	tb->invalid = true;
+	__atomic_store_n(&tb->key, TB_KEY_INVALID, __ATOMIC_RELEASE);
 	hash_unlink(tb);
 	page_unlink(tb, 0);
 	if (has_page1(tb))
@@ -366,6 +375,7 @@ struct tb *tb_gen_code(struct cpu *cpu, uint64_t pc, uint64_t phys, uint32_t fla
 		abort();
 	}
 	tb->pc = pc;
+	tb->key = pc;
 	tb->phys_pc = phys;
 	tb->flags = flags;
 	tb->jmp_pc[0] = tb->jmp_pc[1] = ~0ull;

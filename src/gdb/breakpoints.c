@@ -167,7 +167,7 @@ void gdb_bp_commit(void)
 			if (cpu->softmmu)
 				tlb_flush(cpu);
 			else
-				memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache));
+				tb_jmp_cache_clear(cpu);
 		}
 	}
 }

@@ -875,7 +875,7 @@ END_TEST
 
 START_TEST(test_lookup_and_goto)
 {
-	struct tb a = {.pc = 0x1000, .flags = 7}, b = {.pc = 0x4444, .flags = 7};
+	struct tb a = {.pc = 0x1000, .flags = 7}, b = {.pc = 0x4444, .key = 0x4444, .flags = 7};
 
 	ctx_init(&ctx_a);
 	tb_add_g(&ctx_a, 0, 1);
@@ -887,7 +887,7 @@ START_TEST(test_lookup_and_goto)
 	ir_exit_tb(&ctx_a, IR_EXIT_NORMAL);
 	ck_assert_int_eq(compile(jit, &b, &ctx_a), 0);
 
-	memset(env_b->c.jmp_cache, 0, sizeof(env_b->c.jmp_cache));
+	tb_jmp_cache_clear(&env_b->c);
 	env_b->g[0] = env_b->g[1] = 0;
 	env_b->g[5] = 0x4444;
 	env_b->c.tb_flags = 7;
@@ -917,15 +917,17 @@ START_TEST(test_lookup_and_goto)
 	r = jit->exec(&env_b->c, &a);
 	ck_assert(r == ((uintptr_t)&a | TB_EXIT_OTHER));
 	env_b->g[5] = 0x4444;
-	b.invalid = true;
+	b.invalid = true; /* as tb_invalidate() leaves it */
+	b.key = TB_KEY_INVALID;
 	r = jit->exec(&env_b->c, &a);
 	ck_assert(r == ((uintptr_t)&a | TB_EXIT_OTHER));
 	ck_assert_uint_eq(env_b->g[1], 1);
 	b.invalid = false;
+	b.key = 0x4444;
 	r = jit->exec(&env_b->c, &a);
 	ck_assert(r == ((uintptr_t)&b | TB_EXIT_OTHER));
 	ck_assert_uint_eq(env_b->g[1], 2);
-	memset(env_b->c.jmp_cache, 0, sizeof(env_b->c.jmp_cache));
+	tb_jmp_cache_clear(&env_b->c);
 }
 END_TEST
 
