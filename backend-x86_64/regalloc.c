@@ -34,6 +34,46 @@ static bool is_global(const struct x86_cg *cg, ir_temp t)
 
 static void attach(struct x86_cg *cg, ir_temp t, int reg);
 
+static void reset_temp(struct x86_temp *x, uint32_t last_use)
+{
+	x->reg = -1;
+	x->mem = true;
+	x->slot = -1;
+	x->bb = UINT16_MAX;
+	x->multi_bb = false;
+	x->last_use = last_use;
+	x->next_read = X86_NEVER;
+	x->xmm = -1;
+	x->hint = -1;
+}
+
+/*
+ * The globals' entries of cg->t[] only change where a TB names them: reset
+ * those of the last TB (and the residents), not all of them (most TBs name
+ * a handful of the ~100 globals). Globals never die (last_use UINT32_MAX).
+ */
+static void reset_globals(struct x86_cg *cg)
+{
+	const struct ir_ctx *ir = cg->ir;
+
+	if (cg->t_nglobals != ir->nglobals) {
+		for (unsigned g = 0; g < ir->nglobals; g++)
+			reset_temp(&cg->t[g], UINT32_MAX);
+		cg->t_nglobals = ir->nglobals;
+	} else {
+		for (unsigned i = 0; i < cg->ntouched; i++)
+			reset_temp(&cg->t[cg->touched[i]], UINT32_MAX);
+	}
+	cg->ntouched = 0;
+	for (unsigned i = 0; i < x86_nresident; i++) {
+		ir_temp g = x86_resident[i].global;
+		if (g < ir->nglobals && cg->t[g].bb == UINT16_MAX) {
+			cg->t[g].bb = UINT16_MAX - 1; /* listed */
+			cg->touched[cg->ntouched++] = (uint16_t)g;
+		}
+	}
+}
+
 void x86_ra_begin(struct x86_cg *cg)
 {
 	const struct ir_ctx *ir = cg->ir;
@@ -47,18 +87,10 @@ void x86_ra_begin(struct x86_cg *cg)
 		cg->reg_temp[i] = -1;
 	cg->locked = 0;
 	cg->nslots = 0;
-	for (unsigned t = 0; t < ir->ntemps; t++) {
-		struct x86_temp *x = &cg->t[t];
-		x->reg = -1;
-		x->mem = true;
-		x->slot = -1;
-		x->bb = UINT16_MAX;
-		x->multi_bb = false;
-		x->last_use = 0;
-		x->xmm = -1;
-		x->hint = -1;
-	}
-	for (unsigned i = 0; i < IR_MAX_LABELS; i++)
+	reset_globals(cg);
+	for (unsigned t = ir->nglobals; t < ir->ntemps; t++)
+		reset_temp(&cg->t[t], 0);
+	for (unsigned i = 0; i < ir->nlabels; i++)
 		label_at[i] = -1;
 	cg->resident_in = (uint8_t)((1u << x86_nresident) - 1);
 
@@ -68,10 +100,18 @@ void x86_ra_begin(struct x86_cg *cg)
 		unsigned n = op->nout + op->nin;
 
 		for (unsigned k = 0; k < n; k++) {
-			struct x86_temp *x = &cg->t[op->args[k]];
-			/* a TB that names another view of a resident's bytes starts without it */
-			if (op->args[k] < ir->nglobals && x86_resident_alias[op->args[k]] >= 0)
-				cg->resident_in &= (uint8_t)~(1u << x86_resident_alias[op->args[k]]);
+			ir_temp t = (ir_temp)op->args[k];
+			struct x86_temp *x = &cg->t[t];
+			if (t < ir->nglobals) {
+				/* a TB that names another view of a resident's bytes starts without it */
+				if (x86_resident_alias[t] >= 0)
+					cg->resident_in &= (uint8_t)~(1u << x86_resident_alias[t]);
+				if (x->bb == UINT16_MAX) {
+					x->bb = UINT16_MAX - 1;
+					cg->touched[cg->ntouched++] = (uint16_t)t;
+				}
+				continue;
+			}
 			x->last_use = i;
 			if (x->bb == UINT16_MAX)
 				x->bb = (uint16_t)bb;
@@ -97,10 +137,10 @@ void x86_ra_begin(struct x86_cg *cg)
 	 * the next op writing op i's output, sync_after[i] the next op at which
 	 * env must hold every global. Linear order: exact inside a basic block.
 	 */
-	for (unsigned t = 0; t < ir->ntemps; t++) {
-		cg->t[t].next_read = X86_NEVER;
+	for (unsigned i = 0; i < cg->ntouched; i++)
+		next_write[cg->touched[i]] = X86_NEVER;
+	for (unsigned t = ir->nglobals; t < ir->ntemps; t++)
 		next_write[t] = X86_NEVER;
-	}
 	for (unsigned i = ir->nops; i-- > 0;) {
 		const struct ir_op *op = &ir->ops[i];
 		unsigned n = op->nout + op->nin;
@@ -123,9 +163,8 @@ void x86_ra_begin(struct x86_cg *cg)
 	 * With a backward branch a value may be needed again after its last use
 	 * in program order: keep locals that cross blocks alive to the end.
 	 */
-	for (unsigned t = 0; t < ir->ntemps; t++) {
-		if (ir->temps[t].kind == IR_TEMP_GLOBAL ||
-		    (backward && ir->temps[t].kind == IR_TEMP_LOCAL && cg->t[t].multi_bb))
+	for (unsigned t = ir->nglobals; backward && t < ir->ntemps; t++) {
+		if (ir->temps[t].kind == IR_TEMP_LOCAL && cg->t[t].multi_bb)
 			cg->t[t].last_use = UINT32_MAX;
 	}
 
@@ -412,12 +451,15 @@ void x86_ra_reserve(struct x86_cg *cg, unsigned mask)
 
 void x86_ra_env_access(struct x86_cg *cg, uint32_t off, unsigned size, bool write)
 {
-	for (unsigned g = 0; g < cg->ir->nglobals; g++) {
+	for (unsigned r = 0; r < X86_NREGS; r++) {
+		int g = cg->reg_temp[r];
+		if (g < 0 || !is_global(cg, (ir_temp)g))
+			continue;
 		const struct ir_temp_info *ti = &cg->ir->temps[g];
 		unsigned gsize = ti->type == IR_I32 ? 4 : 8;
 		struct x86_temp *x = &cg->t[g];
 
-		if (x->reg < 0 || ti->env_offset >= off + size || off >= ti->env_offset + gsize)
+		if (ti->env_offset >= off + size || off >= ti->env_offset + gsize)
 			continue;
 		/* The access sees or replaces the global's env copy: make it current. */
 		x86_ra_store(cg, g);

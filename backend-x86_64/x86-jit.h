@@ -141,6 +141,10 @@ struct x86_cg {
 	unsigned op;             /* index of the op being compiled */
 
 	struct x86_temp t[IR_MAX_TEMPS];
+	/* globals whose t[] entries this TB set (reset by the next x86_ra_begin()) */
+	uint16_t touched[IR_MAX_GLOBALS];
+	unsigned ntouched;
+	unsigned t_nglobals;     /* globals of the ctx t[] was last fully reset for */
 	/*
 	 * Next op reading the value each argument of op i has after op i, in
 	 * program order: exact for temps of one basic block, a heuristic for

@@ -135,12 +135,15 @@ struct ir_ctx {
 	uint32_t pc_offset; /* env offset of the guest pc */
 	uint64_t cur_insn_pc; /* pc of the last insn_start */
 	bool overflow; /* ran out of ops or temps: the frontend must end the TB */
+	/* the table temps [0, nglobals) were made from: a ctx reused for it keeps them */
+	const struct ir_global_desc *globals_from;
 };
 
 /* ---- Building ---- */
 
 /**
- * ir_ctx_init() - start an empty TB with the given globals.
+ * ir_ctx_init() - start an empty TB with the given globals (a ctx last
+ * started with the same table keeps their temps: nothing changes them).
  * @globals: the frontend's global table (registered as temps 0..n-1).
  * @pc_offset: byte offset of the guest pc in env.
  */

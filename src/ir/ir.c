@@ -23,6 +23,11 @@ void ir_ctx_init(struct ir_ctx *ctx, const struct ir_global_desc *globals, unsig
 	ctx->overflow = false;
 	ctx->pc_offset = pc_offset;
 	ctx->cur_insn_pc = 0;
+	if (ctx->globals_from == globals && ctx->nglobals == nglobals && globals) {
+		ctx->ntemps = nglobals;
+		return;
+	}
+	ctx->globals_from = globals;
 	ctx->nglobals = nglobals;
 	for (unsigned i = 0; i < nglobals; i++) {
 		struct ir_temp_info *t = &ctx->temps[i];

@@ -8,16 +8,53 @@
 #include "morph/ir.h"
 #include "src/ir/fold.h"
 
+/*
+ * Facts hold inside one basic block: each block start (and each TB) takes
+ * a new epoch, which forgets everything at once without touching the
+ * per-temp arrays.
+ */
 struct opt_state {
-	/* Per temp: known constant value (inside the current basic block) */
-	bool is_const[IR_MAX_TEMPS];
+	uint32_t epoch;
+	/* Per temp: known constant value, while cst_epoch == epoch */
+	uint32_t cst_epoch[IR_MAX_TEMPS];
 	uint64_t value[IR_MAX_TEMPS];
-	/* Per temp: it is a copy of copy_src, valid while gen[copy_src] == copy_gen */
+	/*
+	 * Per temp: it is a copy of copy_src, while copy_epoch == epoch and
+	 * gen[copy_src] == copy_gen (gen counts the definitions of a temp)
+	 */
 	ir_temp copy_src[IR_MAX_TEMPS];
+	uint32_t copy_epoch[IR_MAX_TEMPS];
 	uint32_t copy_gen[IR_MAX_TEMPS];
 	uint32_t gen[IR_MAX_TEMPS];
 	unsigned uses[IR_MAX_TEMPS];
 };
+
+static void new_epoch(struct opt_state *s)
+{
+	if (++s->epoch == 0) {
+		/* after 2^32 blocks: clear what old epochs could match */
+		memset(s->cst_epoch, 0, sizeof(s->cst_epoch));
+		memset(s->copy_epoch, 0, sizeof(s->copy_epoch));
+		s->epoch = 1;
+	}
+}
+
+static void set_copy(struct opt_state *s, ir_temp d, ir_temp a)
+{
+	s->copy_src[d] = a;
+	s->copy_epoch[d] = s->epoch;
+	s->copy_gen[d] = s->gen[a];
+}
+
+/* The temp @t is a copy of (IR_TEMP_NONE if none known) */
+static ir_temp copy_of(const struct opt_state *s, ir_temp t)
+{
+	ir_temp src = s->copy_src[t];
+
+	if (src == IR_TEMP_NONE || s->copy_epoch[t] != s->epoch || s->gen[src] != s->copy_gen[t])
+		return IR_TEMP_NONE;
+	return src;
+}
 
 static bool temp_const(struct ir_ctx *ctx, struct opt_state *s, ir_temp t, uint64_t *v)
 {
@@ -25,24 +62,17 @@ static bool temp_const(struct ir_ctx *ctx, struct opt_state *s, ir_temp t, uint6
 		*v = ctx->temps[t].value;
 		return true;
 	}
-	if (s->is_const[t]) {
+	if (s->cst_epoch[t] == s->epoch) {
 		*v = s->value[t];
 		return true;
 	}
 	return false;
 }
 
-static void forget_all(struct ir_ctx *ctx, struct opt_state *s)
-{
-	memset(s->is_const, 0, ctx->ntemps * sizeof(bool));
-	for (unsigned i = 0; i < ctx->ntemps; i++)
-		s->gen[i]++;
-}
-
 static void forget_globals(struct ir_ctx *ctx, struct opt_state *s)
 {
 	for (unsigned i = 0; i < ctx->nglobals; i++) {
-		s->is_const[i] = false;
+		s->cst_epoch[i] = 0;
 		s->gen[i]++;
 	}
 }
@@ -50,7 +80,7 @@ static void forget_globals(struct ir_ctx *ctx, struct opt_state *s)
 /* A new definition of temp d. */
 static void define(struct opt_state *s, ir_temp d)
 {
-	s->is_const[d] = false;
+	s->cst_epoch[d] = 0;
 	s->copy_src[d] = IR_TEMP_NONE;
 	s->gen[d]++;
 }
@@ -69,7 +99,7 @@ static void make_movi(struct ir_ctx *ctx, struct opt_state *s, struct ir_op *op,
 	op->args[0] = d;
 	op->args[1] = v;
 	define(s, d);
-	s->is_const[d] = true;
+	s->cst_epoch[d] = s->epoch;
 	s->value[d] = v;
 }
 
@@ -170,34 +200,28 @@ static bool simplify_binary(struct ir_ctx *ctx, struct opt_state *s, struct ir_o
 
 static void forward_pass(struct ir_ctx *ctx, struct opt_state *s)
 {
-	for (unsigned i = 0; i < ctx->ntemps; i++) {
-		s->is_const[i] = false;
-		s->copy_src[i] = IR_TEMP_NONE;
-		s->gen[i] = 0;
-	}
+	new_epoch(s);
 	for (unsigned i = 0; i < ctx->nops; i++) {
 		struct ir_op *op = &ctx->ops[i];
 		const struct ir_op_def *def = &ir_op_defs[op->opc];
 
 		if (op->opc == IR_set_label) {
-			forget_all(ctx, s);
+			new_epoch(s);
 			continue;
 		}
 		/* Substitute inputs: copies first, then known constants. */
 		for (unsigned k = op->nout; k < (unsigned)op->nout + op->nin; k++) {
 			ir_temp t = (ir_temp)op->args[k];
-			ir_temp src = s->copy_src[t];
+			ir_temp src = copy_of(s, t);
 			uint64_t v;
 
-			if (src != IR_TEMP_NONE && s->gen[src] == s->copy_gen[t] &&
-			    ctx->temps[src].type == ctx->temps[t].type)
+			if (src != IR_TEMP_NONE && ctx->temps[src].type == ctx->temps[t].type)
 				t = src;
 			if (ctx->temps[t].kind != IR_TEMP_CONST && temp_const(ctx, s, t, &v) &&
 			    ctx->ntemps < IR_MAX_TEMPS) {
 				t = ir_const(ctx, ctx->temps[t].type, v);
-				s->is_const[t] = false;
+				s->cst_epoch[t] = 0;
 				s->copy_src[t] = IR_TEMP_NONE;
-				s->gen[t] = 0;
 			}
 			op->args[k] = t;
 		}
@@ -219,8 +243,7 @@ static void forward_pass(struct ir_ctx *ctx, struct opt_state *s)
 				continue;
 			}
 			define(s, d);
-			s->copy_src[d] = a;
-			s->copy_gen[d] = s->gen[a];
+			set_copy(s, d, a);
 			continue;
 		}
 		case IR_brcond: {
@@ -239,7 +262,7 @@ static void forward_pass(struct ir_ctx *ctx, struct opt_state *s)
 				}
 			}
 			/* Control may leave: nothing is known after, conservatively. */
-			forget_all(ctx, s);
+			new_epoch(s);
 			continue;
 		}
 		case IR_setcond: {
@@ -285,8 +308,7 @@ static void forward_pass(struct ir_ctx *ctx, struct opt_state *s)
 						continue;
 					}
 					define(s, d);
-					s->copy_src[d] = a;
-					s->copy_gen[d] = s->gen[a];
+					set_copy(s, d, a);
 				}
 				continue;
 			}
@@ -301,7 +323,7 @@ static void forward_pass(struct ir_ctx *ctx, struct opt_state *s)
 		for (unsigned k = 0; k < op->nout; k++)
 			define(s, (ir_temp)op->args[k]);
 		if (def->flags & IR_OPF_BB_END)
-			forget_all(ctx, s);
+			new_epoch(s);
 	}
 }
 
