@@ -69,6 +69,7 @@ struct guest_space {
 	pthread_mutex_t lock;
 	struct gs_vma *vmas;  /* sorted, non-overlapping */
 	unsigned nvmas, cap;
+	uint64_t gen;         /* bumped by every change of vmas (read without the lock) */
 };
 
 /**

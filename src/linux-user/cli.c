@@ -65,11 +65,29 @@ static void usage(FILE *f)
 		exec_options_help());
 }
 
+/*
+ * The executable mapping the last fetch of this thread found, while the
+ * mappings are unchanged (gs.gen): translation fetches each instruction.
+ */
+static __thread struct {
+	uint64_t lo, hi, gen;
+} fetch_vma = {0, 0, ~0ull};
+
 int lx_translator_fetch(struct cpu *cpu, uint64_t pc, void *buf, unsigned len)
 {
+	uint64_t gen = __atomic_load_n(&lx.gs.gen, __ATOMIC_ACQUIRE);
+	struct gs_vma v;
+
 	(void)cpu;
-	if (!gs_check(&lx.gs, pc, len, GS_PROT_EXEC))
-		return -1;
+	if (gen != fetch_vma.gen || pc < fetch_vma.lo || pc + len > fetch_vma.hi || pc + len < pc) {
+		if (!gs_check(&lx.gs, pc, len, GS_PROT_EXEC))
+			return -1;
+		if (gs_lookup(&lx.gs, pc, &v) && (v.prot & GS_PROT_EXEC)) {
+			fetch_vma.lo = v.start;
+			fetch_vma.hi = v.end;
+			fetch_vma.gen = gen;
+		}
+	}
 	memcpy(buf, g2h(pc), len);
 	return 0;
 }

@@ -127,6 +127,7 @@ static int vma_set(struct guest_space *gs, uint64_t start, uint64_t end,
 
 	if (reserve_room(gs, 3) < 0)
 		return -ENOMEM;
+	__atomic_add_fetch(&gs->gen, 1, __ATOMIC_RELEASE);
 	i = first_above(gs, start);
 	for (j = i; j < gs->nvmas && gs->vmas[j].start < end; j++)
 		;
