@@ -886,15 +886,49 @@ static void gen_ld_softmmu_slow(struct x86_cg *cg, uint32_t mo, unsigned w, int 
 	x86_patch_rel32(&cg->b, done, x86_off(&cg->b));
 }
 
+/*
+ * Before a guest access: env must be exact if it faults. System mode and
+ * accesses with out-of-line raise paths (alignment) write the dirty
+ * globals back (x86_ra_sync_globals()); plain user-mode accesses leave
+ * them in their registers and note_fault_regs() records where, for
+ * x86_restore_regs() in the SIGSEGV handler.
+ */
+static bool keeps_dirty(const struct x86_cg *cg, uint32_t mo)
+{
+	return !cg->softmmu && !(mo & IR_MO_ALIGN) && cg->nfrec + 2 + X86_NREGS <= X86_FREC_WORDS;
+}
+
+/* The next instruction is a user-mode access that may fault: record the dirty globals. */
+static void note_fault_regs(struct x86_cg *cg)
+{
+	uint32_t *w = cg->frec + cg->nfrec;
+	unsigned n = 0;
+
+	for (unsigned r = 0; r < X86_NREGS; r++) {
+		int t = cg->reg_temp[r];
+		if (t < 0 || cg->ir->temps[t].kind != IR_TEMP_GLOBAL || cg->t[t].mem)
+			continue;
+		w[2 + n++] = X86_FAULT_REG(r, x86_temp_width(cg, (ir_temp)t) == 64,
+					   cg->ir->temps[t].env_offset);
+	}
+	if (!n)
+		return;
+	w[0] = (uint32_t)x86_off(&cg->b);
+	w[1] = n;
+	cg->nfrec += 2 + n;
+}
+
 static void gen_ld(struct x86_cg *cg, const struct ir_op *op)
 {
 	ir_temp d = (ir_temp)op->args[0], a = (ir_temp)op->args[1];
 	uint32_t mo = (uint32_t)op->args[2];
 	unsigned size = 1u << (mo & IR_MO_SIZE), w = op_width(op);
 	bool sign = mo & IR_MO_SIGN;
+	bool keep = keeps_dirty(cg, mo);
 
-	/* The access may fault: env must hold every global then. */
-	x86_ra_sync_globals(cg);
+	/* The access may fault: env must hold every global then (see keeps_dirty()). */
+	if (!keep)
+		x86_ra_sync_globals(cg);
 	/* system mode: d's register is chosen before the hit and miss paths part */
 	int r = cg->softmmu ? x86_ra_dest(cg, d, IR_TEMP_NONE, -1) : -1;
 	struct x86_mem m = guest_addr(cg, a, mo, mo & IR_MO_ALIGN, false);
@@ -902,6 +936,8 @@ static void gen_ld(struct x86_cg *cg, const struct ir_op *op)
 		cg->locked = 0; /* the address is in X86_ADDR now */
 		r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
 	}
+	if (keep)
+		note_fault_regs(cg);
 
 	if (mo & IR_MO_BE) {
 		if (size == 8)
@@ -965,8 +1001,10 @@ static void gen_st(struct x86_cg *cg, const struct ir_op *op)
 	uint32_t mo = (uint32_t)op->args[2];
 	unsigned size = 1u << (mo & IR_MO_SIZE);
 	int32_t imm;
+	bool keep = keeps_dirty(cg, mo);
 
-	x86_ra_sync_globals(cg);
+	if (!keep)
+		x86_ra_sync_globals(cg);
 	if (mo & IR_MO_BE)
 		x86_ra_reserve(cg, X86_RBIT(X86_RAX));
 	bool vimm = !(mo & IR_MO_BE) && imm_of(cg, v, size == 8 ? 64 : 32, &imm);
@@ -974,12 +1012,18 @@ static void gen_st(struct x86_cg *cg, const struct ir_op *op)
 	struct x86_mem m = guest_addr(cg, a, mo, mo & IR_MO_ALIGN, true);
 
 	if (vimm) {
+		if (keep)
+			note_fault_regs(cg);
 		x86_store_imm(&cg->b, size * 8, m, imm);
 	} else if (mo & IR_MO_BE) {
 		x86_mov_rr(&cg->b, 64, X86_RAX, vreg);
 		swap_bytes(cg, size, X86_RAX);
+		if (keep)
+			note_fault_regs(cg);
 		x86_store(&cg->b, size * 8, m, X86_RAX);
 	} else {
+		if (keep)
+			note_fault_regs(cg);
 		x86_store(&cg->b, size * 8, m, vreg);
 	}
 	if (cg->softmmu)
@@ -1472,7 +1516,7 @@ bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx)
 
 	cg->ir = ctx;
 	cg->tb = tb;
-	cg->nfix = cg->nslow = cg->nmap = cg->nfpslow = 0;
+	cg->nfix = cg->nslow = cg->nmap = cg->nfpslow = cg->nfrec = 0;
 	cg->have_insn = false;
 	cg->insn_pc = tb->pc;
 	cg->fused_label = -1;

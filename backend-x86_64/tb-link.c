@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "backend-x86_64/code-cache.h"
@@ -314,10 +315,14 @@ static int x86_compile(struct tb *tb, struct ir_ctx *ctx)
 	cg->map[cg->nmap] = cg->unchain_off[0];
 	cg->map[cg->nmap + 1] = cg->unchain_off[1];
 	cg->nmap += 2;
-	size_t total = map_off + cg->nmap * sizeof(uint32_t);
+	size_t frec_off = map_off + cg->nmap * sizeof(uint32_t);
+	size_t total = frec_off + cg->nfrec * sizeof(uint32_t);
 	if (start + total > x86_cc.size)
 		return -ENOSPC;
 	memcpy(x86_cc.rw + start + map_off, cg->map, cg->nmap * sizeof(uint32_t));
+	memcpy(x86_cc.rw + start + frec_off, cg->frec, cg->nfrec * sizeof(uint32_t));
+	tb->fault_regs = (const uint32_t *)(const void *)(x86_cc.rx + start + frec_off);
+	tb->fault_regs_len = cg->nfrec;
 
 	tb->code = x86_cc.rx + start;
 	tb->code_size = (uint32_t)code_size;
@@ -374,11 +379,45 @@ static void x86_free_code(struct tb *tb)
 	tb->code = NULL;
 	tb->host_map = NULL;
 	tb->host_map_len = 0;
+	tb->fault_regs = NULL;
+	tb->fault_regs_len = 0;
 }
 
 static void x86_reset(void)
 {
 	x86_cc_flush();
+}
+
+/* ucontext_t register slots of the X86_* register numbers */
+static const int8_t host_greg[16] = {
+	REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+	REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
+};
+
+/* The record of the access at @host_pc (codegen.c, note_fault_regs()): copy its registers to env. */
+static void x86_restore_regs(struct tb *tb, struct cpu *cpu, uintptr_t host_pc,
+			     const void *host_ctx)
+{
+	const ucontext_t *uc = host_ctx;
+	const uint32_t *w = tb->fault_regs, *end = w + tb->fault_regs_len;
+	uint32_t off = (uint32_t)(host_pc - (uintptr_t)tb->code);
+
+	while (w && w + 2 <= end) {
+		uint32_t n = w[1];
+		if (w[0] == off) {
+			for (uint32_t k = 0; k < n && w + 2 + k < end; k++) {
+				uint32_t e = w[2 + k];
+				uint64_t v = (uint64_t)uc->uc_mcontext.gregs[host_greg[e >> 28]];
+				uint8_t *slot = (uint8_t *)cpu + (e & X86_FAULT_OFF_MAX);
+				if (e & (1u << 27))
+					memcpy(slot, &v, 8);
+				else
+					memcpy(slot, &v, 4);
+			}
+			return;
+		}
+		w += 2 + n;
+	}
 }
 
 static uint64_t x86_guest_pc_of(struct tb *tb, uintptr_t host_pc)
@@ -407,5 +446,6 @@ const struct backend backend_x86_64 = {
 	.free_code = x86_free_code,
 	.reset = x86_reset,
 	.guest_pc_of = x86_guest_pc_of,
+	.restore_regs = x86_restore_regs,
 	.dump_code = x86_dump_code,
 };

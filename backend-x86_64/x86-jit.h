@@ -76,6 +76,11 @@ extern int8_t x86_resident_alias[IR_MAX_GLOBALS];
 /* the host registers of the residents */
 extern uint16_t x86_resident_mask;
 
+/* fault_regs records (x86_cg.frec) */
+#define X86_FREC_WORDS (4 * IR_MAX_OPS)
+#define X86_FAULT_REG(reg, w64, off) ((uint32_t)(reg) << 28 | (uint32_t)(w64) << 27 | (off))
+#define X86_FAULT_OFF_MAX ((1u << 27) - 1)
+
 /* The TB entry check: cmp dword [rbp + disp32], 0 (7 bytes); jne rel32 (6) */
 #define X86_ENTRY_CHECK_LEN 13
 
@@ -170,6 +175,13 @@ struct x86_cg {
 	uint8_t xmm_next; /* round-robin victim */
 
 	uint32_t map[2 * IR_MAX_OPS + 4]; /* host_map pairs being built (+ unchain_off) */
+	/*
+	 * tb->fault_regs being built (user mode): per guest access that may
+	 * fault with dirty globals in registers, [host offset of the access,
+	 * n, n x X86_FAULT_REG(reg, 64-bit, env offset)]
+	 */
+	uint32_t frec[X86_FREC_WORDS];
+	unsigned nfrec;
 	unsigned nmap;
 	uint64_t insn_pc;
 	bool have_insn;

@@ -63,6 +63,15 @@ struct backend {
 	/** guest_pc_of() - guest pc of the instruction at host code address @host_pc in @tb. */
 	uint64_t (*guest_pc_of)(struct tb *tb, uintptr_t host_pc);
 
+	/**
+	 * restore_regs() - a host fault hit @tb's code at @host_pc with host
+	 * register state @host_ctx (a ucontext_t): write into @cpu's env the
+	 * globals that were only in host registers there. May be NULL (the
+	 * backend keeps env exact at every access that can fault).
+	 */
+	void (*restore_regs)(struct tb *tb, struct cpu *cpu, uintptr_t host_pc,
+			     const void *host_ctx);
+
 	/** dump_code() - disassemble @tb's host code to @f (trace out_asm). May be NULL. */
 	void (*dump_code)(struct tb *tb, void *f);
 };

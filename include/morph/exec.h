@@ -63,11 +63,14 @@ void cpu_free(struct cpu *cpu);
 
 /**
  * cpu_restore_state_from_host() - set cpu->pc to the guest pc of the guest
- * instruction being executed when a host signal hit at @host_pc. Returns true
- * if @host_pc was inside translated code (JIT) or the interpreter was running
- * @cpu's guest code, false otherwise (the fault is in the emulator itself).
+ * instruction being executed when a host signal hit at @host_pc, and the
+ * guest registers in env to their values before it (from @host_ctx, the
+ * signal's ucontext_t, for those the JIT held in host registers). Returns
+ * true if @host_pc was inside translated code (JIT) or the interpreter was
+ * running @cpu's guest code, false otherwise (the fault is in the emulator
+ * itself).
  */
-bool cpu_restore_state_from_host(struct cpu *cpu, uintptr_t host_pc);
+bool cpu_restore_state_from_host(struct cpu *cpu, uintptr_t host_pc, const void *host_ctx);
 
 /**
  * tb_request_flush() - flush the whole TB cache at the next safe point (when

@@ -34,6 +34,9 @@ struct tb {
 	/* Guest pc of each host code offset range (JIT), for precise faults */
 	uint32_t *host_map; /* pairs (host offset end, guest pc delta) */
 	uint32_t host_map_len;
+	/* Backend-defined: where guest registers are at host instructions that may fault */
+	const uint32_t *fault_regs;
+	uint32_t fault_regs_len;
 
 	struct tb *hash_next;   /* TB hash chain */
 	struct tb *all_next;    /* every TB since the last flush */

@@ -214,7 +214,7 @@ void tb_flush_all(void)
 	tb_request_flush();
 }
 
-bool cpu_restore_state_from_host(struct cpu *cpu, uintptr_t host_pc)
+bool cpu_restore_state_from_host(struct cpu *cpu, uintptr_t host_pc, const void *host_ctx)
 {
 	if (!cpu || !cpu->in_guest_code)
 		return false;
@@ -224,5 +224,7 @@ bool cpu_restore_state_from_host(struct cpu *cpu, uintptr_t host_pc)
 	if (!tb)
 		return false;
 	cpu->pc = exec_state.be->guest_pc_of(tb, host_pc);
+	if (exec_state.be->restore_regs && host_ctx)
+		exec_state.be->restore_regs(tb, cpu, host_pc, host_ctx);
 	return true;
 }

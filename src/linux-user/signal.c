@@ -199,7 +199,7 @@ static void host_fault(int hsig, siginfo_t *info, void *ucv)
 	/* in the reservation, guards included: below base is a negative guest address */
 	if (cpu && (hsig == SIGSEGV || hsig == SIGBUS) &&
 	    a - (lx.gs.base - GUEST_BASE_GUARD) < GUEST_BASE_GUARD + lx.gs.resv_size &&
-	    cpu_restore_state_from_host(cpu, pc)) {
+	    cpu_restore_state_from_host(cpu, pc, ucv)) {
 		cpu->fault_addr = a - lx.gs.base;
 		cpu->fault_is_write = fault_was_write(ucv);
 		lx_fault_bus_adrerr = hsig == SIGBUS;

@@ -64,6 +64,21 @@ static void on_sigill(int sig, siginfo_t *si, void *ucv)
 	uc->uc_mcontext.__gregs[REG_PC] += 2;
 }
 
+/* The registers the interrupted code had at a fault, then resume after the 4-byte access. */
+static volatile long fault_a0, fault_a1, fault_t1;
+
+static void on_fault_regs(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	(void)sig;
+	(void)si;
+	fault_a0 = (long)uc->uc_mcontext.__gregs[10];
+	fault_a1 = (long)uc->uc_mcontext.__gregs[11];
+	fault_t1 = (long)uc->uc_mcontext.__gregs[6];
+	uc->uc_mcontext.__gregs[REG_PC] += 4;
+}
+
 static void on_plain(int sig)
 {
 	hits++;
@@ -230,6 +245,26 @@ static void test_faults(void)
 		       last_code == SEGV_ACCERR ? "SEGV_ACCERR" : "other", last_addr == ro + 100);
 	}
 	munmap(ro, page);
+
+	/*
+	 * Registers written just before a faulting load, in the same block: the
+	 * frame holds their new values (an emulator that keeps them in host
+	 * registers must recover them), and sigreturn brings them back.
+	 */
+	install(SIGSEGV, on_fault_regs, 0);
+	{
+		register long a0 __asm__("a0");
+		register long a1 __asm__("a1");
+		register long t1 __asm__("t1");
+		register long t2 __asm__("t2") = 16;
+		__asm__ volatile("li a0, 5\n\taddi a0, a0, 6\n\tli a1, 22\n\taddi t1, a0, 7\n\t"
+				 "ld t0, 0(t2)\n\taddi a0, a0, 100\n\taddi a1, a1, 1"
+				 : "=&r"(a0), "=&r"(a1), "=&r"(t1)
+				 : "r"(t2)
+				 : "t0", "memory");
+		printf("fault registers: a0 %ld a1 %ld t1 %ld; after resuming: a0 %ld a1 %ld t1 %ld\n",
+		       fault_a0, fault_a1, fault_t1, a0, a1, t1);
+	}
 
 	install(SIGILL, on_sigill, 0);
 	hits = 0;

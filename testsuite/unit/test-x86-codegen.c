@@ -1024,9 +1024,12 @@ static void segv_handler(int sig, siginfo_t *si, void *uc_)
 	ucontext_t *uc = uc_;
 	uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 
-	if (rip >= (uintptr_t)segv_tb->code && rip < (uintptr_t)segv_tb->code + segv_tb->code_size)
+	if (rip >= (uintptr_t)segv_tb->code && rip < (uintptr_t)segv_tb->code + segv_tb->code_size) {
 		segv_pc = jit->guest_pc_of(segv_tb, rip);
-	else
+		/* as cpu_restore_state_from_host(): globals held in host registers */
+		if (jit->restore_regs)
+			jit->restore_regs(segv_tb, &env_b->c, rip, uc);
+	} else
 		segv_pc = 1;
 	siglongjmp(segv_jmp, 1);
 }
@@ -1071,7 +1074,7 @@ START_TEST(test_host_fault_pc)
 		}
 		sigaction(SIGSEGV, &old, NULL);
 		ck_assert_uint_eq(segv_pc, 0x5000 + 4 * which);
-		/* globals were written back before the access */
+		/* globals as before the access (written back, or restored from registers) */
 		ck_assert_uint_eq(e->g[7], which + 1);
 		e->c.guest_base = (uintptr_t)mem_b;
 		e->c.guest_mask = MEM_MASK;
