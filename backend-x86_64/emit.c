@@ -491,6 +491,12 @@ void x86_sse(struct x86_buf *b, enum x86_sse op, bool dbl, int xdst, int xsrc)
 	op_rr(b, pfx | OPC_0F | op, xdst, xsrc);
 }
 
+void x86_vsse(struct x86_buf *b, enum x86_sse op, bool dbl, int xdst, int xa, int xb)
+{
+	/* VEX.LIG.F2.0F.WIG op /r (sd), VEX.LIG.F3.0F.WIG op /r (ss) */
+	vex_rr(b, 1, dbl ? 3 : 2, false, (uint8_t)op, xdst, xa, xb);
+}
+
 void x86_movq_xr(struct x86_buf *b, unsigned w, int xdst, int src)
 {
 	op_rr(b, OPC_66 | wflag(w) | OPC_0F | 0x6e, xdst, src);
@@ -684,8 +690,17 @@ void x86_detect_features(void)
 
 	if (done)
 		return;
-	if (__get_cpuid(1, &a, &bx, &c, &d) && (c & (1u << 23)))
-		f |= X86_FEAT_POPCNT;
+	if (__get_cpuid(1, &a, &bx, &c, &d)) {
+		if (c & (1u << 23))
+			f |= X86_FEAT_POPCNT;
+		/* AVX and OSXSAVE, and the OS saves the xmm and ymm state (XCR0 bits 1, 2) */
+		if ((c & (1u << 28)) && (c & (1u << 27))) {
+			unsigned lo, hi;
+			__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+			if ((lo & 6) == 6)
+				f |= X86_FEAT_AVX;
+		}
+	}
 	if (__get_cpuid_count(7, 0, &a, &bx, &c, &d)) {
 		if (bx & (1u << 3))
 			f |= X86_FEAT_BMI1;

@@ -170,6 +170,8 @@ enum x86_sse {
 	X86_SSE_MOVAP = 0x28, X86_SSE_UCOMI = 0x2e, X86_SSE_COMI = 0x2f, /* whole register */
 };
 void x86_sse(struct x86_buf *b, enum x86_sse op, bool dbl, int xdst, int xsrc);
+/** x86_vsse() - AVX (VEX.128) three-operand scalar arithmetic: xdst = xa @op xb (not SQRT). */
+void x86_vsse(struct x86_buf *b, enum x86_sse op, bool dbl, int xdst, int xa, int xb);
 /** movq/movd xmm <- GPR (w = 64 or 32, upper bits of the xmm zeroed) */
 void x86_movq_xr(struct x86_buf *b, unsigned w, int xdst, int src);
 /** movq/movd xmm <- memory */
@@ -223,6 +225,7 @@ void x86_nop(struct x86_buf *b, unsigned n);
 #define X86_FEAT_BMI1 0x2u   /* tzcnt, andn */
 #define X86_FEAT_BMI2 0x4u   /* shlx, shrx, sarx */
 #define X86_FEAT_POPCNT 0x8u
+#define X86_FEAT_AVX 0x10u    /* VEX-encoded SSE (CPU and OS: XCR0 saves the ymm state) */
 extern unsigned x86_features;
 /** x86_detect_features() - set x86_features from cpuid (idempotent). */
 void x86_detect_features(void);

@@ -276,6 +276,8 @@ void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op)
 			xr = xmm_alloc(cg, avoid);
 		if (unary) {
 			x86_sse(b, arith[k], dbl, xr, xa);
+		} else if (x86_features & X86_FEAT_AVX) {
+			x86_vsse(b, arith[k], dbl, xr, xa, xb);
 		} else {
 			x86_sse(b, X86_SSE_MOVAP, dbl, xr, xa);
 			x86_sse(b, arith[k], dbl, xr, xb);

@@ -422,6 +422,33 @@ START_TEST(test_arith_forms)
 			}
 		}
 	}
+	static const struct {
+		enum x86_sse op;
+		const char *name;
+	} sse[] = {
+		{X86_SSE_ADD, "add"}, {X86_SSE_SUB, "sub"}, {X86_SSE_MUL, "mul"},
+		{X86_SSE_DIV, "div"}, {X86_SSE_SQRT, "sqrt"},
+	};
+	for (unsigned i = 0; i < sizeof(sse) / sizeof(sse[0]); i++) {
+		for (int d = 0; d < 16; d += 5) {
+			for (int dbl = 0; dbl < 2; dbl++) {
+				const char *sfx = dbl ? "sd" : "ss";
+				x86_sse(B(), sse[i].op, dbl, d, 15 - d);
+				check_one("%s%s xmm%d, xmm%d", sse[i].name, sfx, d, 15 - d);
+				if (sse[i].op == X86_SSE_SQRT)
+					continue;
+				x86_vsse(B(), sse[i].op, dbl, d, (d + 3) & 15, 15 - d);
+				check_one("v%s%s xmm%d, xmm%d, xmm%d", sse[i].name, sfx, d, (d + 3) & 15,
+					  15 - d);
+			}
+		}
+	}
+	x86_sse(B(), X86_SSE_MOVAP, true, 9, 2);
+	check_one("movapd xmm9, xmm2");
+	x86_sse(B(), X86_SSE_UCOMI, true, 3, 12);
+	check_one("ucomisd xmm3, xmm12");
+	x86_sse(B(), X86_SSE_COMI, false, 12, 3);
+	check_one("comiss xmm12, xmm3");
 	x86_cext(B(), 32);
 	check_one("cdq");
 	x86_cext(B(), 64);
