@@ -27,6 +27,15 @@ struct opt_state {
 	uint32_t copy_gen[IR_MAX_TEMPS];
 	uint32_t gen[IR_MAX_TEMPS];
 	unsigned uses[IR_MAX_TEMPS];
+	/* rotate_idioms(): per temp, its last definition in the current block */
+	uint32_t def_blk[IR_MAX_TEMPS]; /* block number of that definition */
+	uint16_t def_at[IR_MAX_TEMPS];  /* op index */
+	uint32_t ver[IR_MAX_TEMPS];     /* definitions so far */
+	/* the value the defining op's first input had: a temp and its ver, through one mov */
+	ir_temp src_t[IR_MAX_TEMPS];
+	uint32_t src_ver[IR_MAX_TEMPS];
+	uint32_t blk;
+	struct ir_op out[IR_MAX_OPS];
 };
 
 static void new_epoch(struct opt_state *s)
@@ -336,10 +345,69 @@ static bool has_side_effects(const struct ir_op *op)
 	return ir_op_defs[op->opc].flags & IR_OPF_SIDE;
 }
 
+/*
+ * Whether env must hold every global at @op: it may leave the TB, fault
+ * (the state at a fault is observable), call a helper that sees globals, or
+ * touch env directly. The JIT's x86_syncs_globals() makes the same cut.
+ */
+static bool observes_globals(const struct ir_op *op)
+{
+	unsigned f = ir_op_defs[op->opc].flags;
+
+	if (f & (IR_OPF_MEM | IR_OPF_BB_END))
+		return true;
+	switch (op->opc) {
+	case IR_ld_env:
+	case IR_st_env:
+		return true;
+	case IR_call:
+		return ir_helper_get((unsigned)op->args[op->nout + op->nin])->flags &
+		       (IR_HF_READS_GLOBALS | IR_HF_WRITES_GLOBALS | IR_HF_MAY_RAISE |
+			IR_HF_NORETURN);
+	case IR_fpop:
+		return ir_helper_get((unsigned)op->args[4])->flags & IR_HF_MAY_RAISE;
+	default:
+		return false;
+	}
+}
+
+/*
+ * A write of a global that the same block writes again before anything
+ * reads it or may observe env (observes_globals()) is dead: drop it, so
+ * what only fed it dies too (e.g. the shifts of a rotate idiom).
+ */
+static void dead_global_writes(struct ir_ctx *ctx)
+{
+	uint64_t over[2] = {0, 0}; /* globals written later, unread in between */
+
+	for (unsigned i = ctx->nops; i-- > 0;) {
+		struct ir_op *op = &ctx->ops[i];
+
+		if (op->opc == IR_nop)
+			continue;
+		if (op->nout == 1 && !has_side_effects(op) && op->args[0] < ctx->nglobals &&
+		    op->args[0] < 128 && (over[op->args[0] / 64] >> (op->args[0] % 64) & 1)) {
+			make_nop(op);
+			continue;
+		}
+		for (unsigned k = 0; k < op->nout; k++)
+			if (op->args[k] < ctx->nglobals && op->args[k] < 128)
+				over[op->args[k] / 64] |= 1ull << (op->args[k] % 64);
+		for (unsigned k = op->nout; k < (unsigned)op->nout + op->nin; k++)
+			if (op->args[k] < ctx->nglobals && op->args[k] < 128)
+				over[op->args[k] / 64] &= ~(1ull << (op->args[k] % 64));
+		/* env is observed here: every earlier write counts (this op's own too) */
+		if (observes_globals(op))
+			over[0] = over[1] = 0;
+	}
+}
+
 /* Drop ops that only define locals nobody reads; repeat until nothing changes. */
 static void dead_code(struct ir_ctx *ctx, struct opt_state *s)
 {
 	bool changed = true;
+
+	dead_global_writes(ctx);
 
 	while (changed) {
 		changed = false;
@@ -367,6 +435,151 @@ static void dead_code(struct ir_ctx *ctx, struct opt_state *s)
 	}
 }
 
+/* The op that last defined @t in the current block, or NULL. */
+static const struct ir_op *def_of(const struct ir_ctx *ctx, const struct opt_state *s, ir_temp t,
+				  enum ir_opc opc)
+{
+	if (ctx->temps[t].kind == IR_TEMP_CONST || s->def_blk[t] != s->blk)
+		return NULL;
+	const struct ir_op *d = &ctx->ops[s->def_at[t]];
+	return d->opc == opc && d->nout == 1 && d->args[0] == t ? d : NULL;
+}
+
+static bool const_of(const struct ir_ctx *ctx, ir_temp t, uint64_t *v)
+{
+	if (ctx->temps[t].kind != IR_TEMP_CONST)
+		return false;
+	*v = ctx->temps[t].value;
+	return true;
+}
+
+/*
+ * The 32-bit rotate of op @i, an "or.i64 d, a, b" of RV64's slliw x, n and
+ * srliw x, 32 - n (in either order): a = ext32s(shl.i64(x, n)), b =
+ * ext_i32_i64(shr.i32(l, 32 - n)) with l = extrl(x) of the same value of x.
+ * The or of two sign-extended words is the sign extension of their or, so
+ * d = ext_i32_i64(rotl.i32(l, n)). Returns false if op @i is not that.
+ */
+static bool match_rotl32(const struct ir_ctx *ctx, const struct opt_state *s, unsigned i,
+			 ir_temp *l, uint64_t *n)
+{
+	const struct ir_op *op = &ctx->ops[i];
+
+	if (op->opc != IR_or || op->type != IR_I64)
+		return false;
+	for (unsigned k = 0; k < 2; k++) {
+		ir_temp a = (ir_temp)op->args[1 + k], b = (ir_temp)op->args[2 - k];
+		const struct ir_op *ea = def_of(ctx, s, a, IR_ext32s);
+		const struct ir_op *eb = def_of(ctx, s, b, IR_ext_i32_i64);
+		if (!ea || !eb)
+			continue;
+		ir_temp t1 = (ir_temp)ea->args[1], t2 = (ir_temp)eb->args[1];
+		const struct ir_op *shl = def_of(ctx, s, t1, IR_shl);
+		const struct ir_op *shr = def_of(ctx, s, t2, IR_shr);
+		uint64_t sn, sm;
+		if (!shl || !shr || shl->type != IR_I64 || shr->type != IR_I32 ||
+		    s->def_at[t1] > s->def_at[a] || s->def_at[t2] > s->def_at[b] ||
+		    !const_of(ctx, (ir_temp)shl->args[2], &sn) ||
+		    !const_of(ctx, (ir_temp)shr->args[2], &sm) || sn == 0 || sn >= 32 ||
+		    sn + sm != 32)
+			continue;
+		ir_temp x = (ir_temp)shl->args[1], lt = (ir_temp)shr->args[1];
+		const struct ir_op *ex = def_of(ctx, s, lt, IR_extrl_i64_i32);
+		/* l still holds extrl(x) for the same x the shl read */
+		(void)x;
+		if (!ex || s->def_at[lt] > s->def_at[t2] || s->src_t[lt] != s->src_t[t1] ||
+		    s->src_ver[lt] != s->src_ver[t1])
+			continue;
+		*l = lt;
+		*n = sn;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * RV64GC has no rotate: compilers build 32-bit rotates (SHA-256's) from
+ * slliw, srliw and or, three ops with a sign extension each. Rewrite the or
+ * as rotl + one extension; the shifts then often die (dead_code(), or the
+ * backend when they wrote a global that is overwritten).
+ */
+static void rotate_idioms(struct ir_ctx *ctx, struct opt_state *s)
+{
+	unsigned nmatch = 0;
+	/* the ors to rewrite: op index, l, count */
+	static __thread struct {
+		uint16_t at;
+		uint8_t cnt;
+		ir_temp l;
+	} match[IR_MAX_OPS / 4];
+	bool or64 = false, shl64 = false;
+
+	/* most TBs have no 64-bit or after a 64-bit shl: skip the bookkeeping */
+	for (unsigned i = 0; i < ctx->nops; i++) {
+		const struct ir_op *op = &ctx->ops[i];
+		shl64 |= op->opc == IR_shl && op->type == IR_I64;
+		or64 |= shl64 && op->opc == IR_or && op->type == IR_I64;
+	}
+	if (!or64)
+		return;
+	s->blk++;
+	for (unsigned i = 0; i < ctx->nops; i++) {
+		const struct ir_op *op = &ctx->ops[i];
+		ir_temp l;
+		uint64_t cnt;
+
+		if (op->opc == IR_or && nmatch < IR_MAX_OPS / 4 && match_rotl32(ctx, s, i, &l, &cnt)) {
+			match[nmatch].at = (uint16_t)i;
+			match[nmatch].cnt = (uint8_t)cnt;
+			match[nmatch].l = l;
+			nmatch++;
+		}
+		for (unsigned k = 0; k < op->nout; k++) {
+			ir_temp t = (ir_temp)op->args[k];
+			ir_temp in = op->nin ? (ir_temp)op->args[op->nout] : IR_TEMP_NONE;
+			/* x = mov y: the value of x is y's at that mov (as long as x is not redefined) */
+			const struct ir_op *mv = in != IR_TEMP_NONE ? def_of(ctx, s, in, IR_mov) : NULL;
+			if (mv) {
+				s->src_t[t] = s->src_t[in];
+				s->src_ver[t] = s->src_ver[in];
+			} else {
+				s->src_t[t] = in;
+				s->src_ver[t] = in != IR_TEMP_NONE ? s->ver[in] : 0;
+			}
+			s->ver[t]++;
+			s->def_blk[t] = s->blk;
+			s->def_at[t] = (uint16_t)i;
+		}
+		if (ir_op_defs[op->opc].flags & IR_OPF_BB_END)
+			s->blk++;
+	}
+	if (!nmatch || ctx->nops + nmatch > IR_MAX_OPS || ctx->ntemps + 2 * nmatch > IR_MAX_TEMPS)
+		return; /* nothing to do, or no room: keep the ops as they are */
+
+	/* each matched or becomes rotl.i32 r, l, cnt; ext_i32_i64 d, r */
+	unsigned n = 0, m = 0;
+	for (unsigned i = 0; i < ctx->nops; i++) {
+		const struct ir_op *op = &ctx->ops[i];
+		if (m < nmatch && match[m].at == i) {
+			ir_temp d = (ir_temp)op->args[0], r = ir_new_temp(ctx, IR_I32);
+			struct ir_op *o = &s->out[n++];
+			*o = (struct ir_op){.opc = IR_rotl, .type = IR_I32, .nout = 1, .nin = 2};
+			o->args[0] = r;
+			o->args[1] = match[m].l;
+			o->args[2] = ir_const(ctx, IR_I32, match[m].cnt);
+			o = &s->out[n++];
+			*o = (struct ir_op){.opc = IR_ext_i32_i64, .type = IR_I64, .nout = 1, .nin = 1};
+			o->args[0] = d;
+			o->args[1] = r;
+			m++;
+		} else {
+			s->out[n++] = *op;
+		}
+	}
+	memcpy(ctx->ops, s->out, n * sizeof(ctx->ops[0]));
+	ctx->nops = n;
+}
+
 static void compact(struct ir_ctx *ctx)
 {
 	unsigned n = 0;
@@ -386,6 +599,7 @@ void ir_optimize(struct ir_ctx *ctx)
 	static __thread struct opt_state state;
 
 	forward_pass(ctx, &state);
+	rotate_idioms(ctx, &state);
 	dead_code(ctx, &state);
 	compact(ctx);
 }
