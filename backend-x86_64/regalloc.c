@@ -181,23 +181,7 @@ void x86_ra_begin(struct x86_cg *cg)
 
 bool x86_syncs_globals(const struct ir_op *op)
 {
-	unsigned f = ir_op_defs[op->opc].flags;
-
-	if (f & (IR_OPF_MEM | IR_OPF_BB_END))
-		return true;
-	switch (op->opc) {
-	case IR_ld_env:
-	case IR_st_env:
-		return true; /* may alias a global's env slot */
-	case IR_call:
-		return ir_helper_get((unsigned)op->args[op->nout + op->nin])->flags &
-		       (IR_HF_READS_GLOBALS | IR_HF_WRITES_GLOBALS | IR_HF_MAY_RAISE |
-			IR_HF_NORETURN);
-	case IR_fpop: /* its slow path may raise: the values of globals are observable */
-		return ir_helper_get((unsigned)op->args[4])->flags & IR_HF_MAY_RAISE;
-	default:
-		return false;
-	}
+	return ir_op_observes_globals(op);
 }
 
 bool x86_ra_dies(const struct x86_cg *cg, ir_temp t)

@@ -139,6 +139,14 @@ struct ir_ctx {
 	const struct ir_global_desc *globals_from;
 };
 
+/**
+ * ir_op_observes_globals() - whether every global must be exact in env at
+ * @op: it may leave the TB or fault (guest accesses: the state at a fault is
+ * the guest's), calls a helper that reads, writes or raises, or touches env
+ * directly (ld_env/st_env may alias a global). Optimizer and JIT cut here.
+ */
+bool ir_op_observes_globals(const struct ir_op *op);
+
 /* ---- Building ---- */
 
 /**

@@ -346,34 +346,8 @@ static bool has_side_effects(const struct ir_op *op)
 }
 
 /*
- * Whether env must hold every global at @op: it may leave the TB, fault
- * (the state at a fault is observable), call a helper that sees globals, or
- * touch env directly. The JIT's x86_syncs_globals() makes the same cut.
- */
-static bool observes_globals(const struct ir_op *op)
-{
-	unsigned f = ir_op_defs[op->opc].flags;
-
-	if (f & (IR_OPF_MEM | IR_OPF_BB_END))
-		return true;
-	switch (op->opc) {
-	case IR_ld_env:
-	case IR_st_env:
-		return true;
-	case IR_call:
-		return ir_helper_get((unsigned)op->args[op->nout + op->nin])->flags &
-		       (IR_HF_READS_GLOBALS | IR_HF_WRITES_GLOBALS | IR_HF_MAY_RAISE |
-			IR_HF_NORETURN);
-	case IR_fpop:
-		return ir_helper_get((unsigned)op->args[4])->flags & IR_HF_MAY_RAISE;
-	default:
-		return false;
-	}
-}
-
-/*
  * A write of a global that the same block writes again before anything
- * reads it or may observe env (observes_globals()) is dead: drop it, so
+ * reads it or may observe env (ir_op_observes_globals()) is dead: drop it, so
  * what only fed it dies too (e.g. the shifts of a rotate idiom).
  */
 static void dead_global_writes(struct ir_ctx *ctx)
@@ -397,7 +371,7 @@ static void dead_global_writes(struct ir_ctx *ctx)
 			if (op->args[k] < ctx->nglobals && op->args[k] < 128)
 				over[op->args[k] / 64] &= ~(1ull << (op->args[k] % 64));
 		/* env is observed here: every earlier write counts (this op's own too) */
-		if (observes_globals(op))
+		if (ir_op_observes_globals(op))
 			over[0] = over[1] = 0;
 	}
 }
