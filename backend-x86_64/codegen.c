@@ -1409,10 +1409,11 @@ static void gen_op(struct x86_cg *cg, const struct ir_op *op)
 }
 
 /*
- * A side-effect-free op whose result is never read (e.g. a mov the next op
- * overwrites): no code. Locals only if named in one basic block: elsewhere
+ * A side-effect-free op whose local result is never read (e.g. a mov the
+ * next op overwrites): no code. Only if named in one basic block: elsewhere
  * a later write in program order may be on another path (a branch skips
- * it), and read_after[] is linear.
+ * it), and read_after[] is linear. Writes of globals that are overwritten
+ * before env is observed are the optimizer's (dead_global_writes()).
  */
 static bool dead_result(const struct x86_cg *cg, const struct ir_op *op)
 {
@@ -1422,15 +1423,7 @@ static bool dead_result(const struct x86_cg *cg, const struct ir_op *op)
 	ir_temp d = (ir_temp)op->args[0];
 	if (cg->read_after[cg->op][0] != X86_NEVER)
 		return false;
-	if (cg->ir->temps[d].kind == IR_TEMP_LOCAL)
-		return !cg->t[d].multi_bb;
-	/*
-	 * A global overwritten before anything reads it and before env must be
-	 * exact (a fault, a call, the end of the block): e.g. lui + addi on one
-	 * register.
-	 */
-	return cg->ir->temps[d].kind == IR_TEMP_GLOBAL && cg->write_after[cg->op] != X86_NEVER &&
-	       cg->write_after[cg->op] < cg->sync_after[cg->op];
+	return cg->ir->temps[d].kind == IR_TEMP_LOCAL && !cg->t[d].multi_bb;
 }
 
 /*

@@ -79,9 +79,7 @@ void x86_ra_begin(struct x86_cg *cg)
 	const struct ir_ctx *ir = cg->ir;
 	unsigned bb = 0;
 	bool backward = false;
-	uint16_t next_sync = X86_NEVER;
 	static __thread int32_t label_at[IR_MAX_LABELS];
-	static __thread uint16_t next_write[IR_MAX_TEMPS];
 
 	for (unsigned i = 0; i < X86_NREGS; i++)
 		cg->reg_temp[i] = -1;
@@ -133,26 +131,15 @@ void x86_ra_begin(struct x86_cg *cg)
 	}
 	/*
 	 * Backwards: read_after[i][k] is the next op after i reading the value
-	 * argument k holds after op i (a later write kills it), write_after[i]
-	 * the next op writing op i's output, sync_after[i] the next op at which
-	 * env must hold every global. Linear order: exact inside a basic block.
+	 * argument k holds after op i (a later write kills it). Linear order:
+	 * exact inside a basic block.
 	 */
-	for (unsigned i = 0; i < cg->ntouched; i++)
-		next_write[cg->touched[i]] = X86_NEVER;
-	for (unsigned t = ir->nglobals; t < ir->ntemps; t++)
-		next_write[t] = X86_NEVER;
 	for (unsigned i = ir->nops; i-- > 0;) {
 		const struct ir_op *op = &ir->ops[i];
 		unsigned n = op->nout + op->nin;
 
 		for (unsigned k = 0; k < n; k++)
 			cg->read_after[i][k] = cg->t[op->args[k]].next_read;
-		cg->write_after[i] = op->nout ? next_write[op->args[0]] : X86_NEVER;
-		cg->sync_after[i] = next_sync;
-		if (x86_syncs_globals(op))
-			next_sync = (uint16_t)i;
-		for (unsigned k = 0; k < op->nout; k++)
-			next_write[op->args[k]] = (uint16_t)i;
 		for (unsigned k = 0; k < op->nout; k++)
 			cg->t[op->args[k]].next_read = X86_NEVER;
 		for (unsigned k = op->nout; k < n; k++)
@@ -179,10 +166,6 @@ void x86_ra_begin(struct x86_cg *cg)
 	cg->locked = 0;
 }
 
-bool x86_syncs_globals(const struct ir_op *op)
-{
-	return ir_op_observes_globals(op);
-}
 
 bool x86_ra_dies(const struct x86_cg *cg, ir_temp t)
 {
@@ -380,8 +363,6 @@ void x86_ra_sync_all(struct x86_cg *cg)
 
 void x86_ra_place_resident(struct x86_cg *cg)
 {
-	unsigned written = 0;
-
 	for (unsigned i = 0; i < x86_nresident; i++) {
 		ir_temp g = x86_resident[i].global;
 		int r = x86_resident[i].reg;
@@ -389,15 +370,13 @@ void x86_ra_place_resident(struct x86_cg *cg)
 
 		if (g >= cg->ir->nglobals || x->reg == r)
 			continue;
-		int from = x->reg;
+		/* a register an earlier resident took was evicted: g is then only in env */
 		x86_ra_evict(cg, r);
 		x86_ra_store(cg, g);
-		/* a register written above no longer holds what the allocator thinks */
-		if (from >= 0 && !(written & X86_RBIT(from)))
-			x86_mov_rr(&cg->b, x86_temp_width(cg, g), r, from);
+		if (x->reg >= 0)
+			x86_mov_rr(&cg->b, x86_temp_width(cg, g), r, x->reg);
 		else
 			load_into(cg, g, r);
-		written |= X86_RBIT(r);
 		attach(cg, g, r);
 		x->mem = true;
 	}

@@ -156,9 +156,6 @@ struct x86_cg {
 	 * the others (a branch may skip the write that seems to kill a value).
 	 */
 	uint16_t read_after[IR_MAX_OPS][IR_MAX_ARGS];
-	/* next op after op i that writes its output, and next op that syncs globals */
-	uint16_t write_after[IR_MAX_OPS];
-	uint16_t sync_after[IR_MAX_OPS];
 	int16_t reg_temp[X86_NREGS]; /* temp held by each host register, or -1 */
 	uint16_t locked;             /* registers read or written by the current op */
 	unsigned nslots;
@@ -228,8 +225,6 @@ static inline unsigned x86_ra_read_after(const struct x86_cg *cg, unsigned k)
 {
 	return cg->read_after[cg->op][k];
 }
-/** x86_syncs_globals() - whether env must hold every global at @op (exits, faults, calls). */
-bool x86_syncs_globals(const struct ir_op *op);
 /** x86_ra_dies() - true if temp @t is not needed after the current op. */
 bool x86_ra_dies(const struct x86_cg *cg, ir_temp t);
 /** x86_ra_store() - write @t's dirty register copy to its home. */

@@ -143,7 +143,9 @@ struct ir_ctx {
  * ir_op_observes_globals() - whether every global must be exact in env at
  * @op: it may leave the TB or fault (guest accesses: the state at a fault is
  * the guest's), calls a helper that reads, writes or raises, or touches env
- * directly (ld_env/st_env may alias a global). Optimizer and JIT cut here.
+ * directly (ld_env/st_env may alias a global). The optimizer keeps every
+ * global write before such an op; the JIT makes env exact at them (or, at
+ * user-mode accesses, can rebuild it from host registers).
  */
 bool ir_op_observes_globals(const struct ir_op *op);
 

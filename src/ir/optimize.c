@@ -352,24 +352,29 @@ static bool has_side_effects(const struct ir_op *op)
  */
 static void dead_global_writes(struct ir_ctx *ctx)
 {
+	_Static_assert(IR_MAX_GLOBALS <= 128, "two words of bits");
 	uint64_t over[2] = {0, 0}; /* globals written later, unread in between */
 
 	for (unsigned i = ctx->nops; i-- > 0;) {
 		struct ir_op *op = &ctx->ops[i];
+		uint64_t g = op->args[0];
 
 		if (op->opc == IR_nop)
 			continue;
-		if (op->nout == 1 && !has_side_effects(op) && op->args[0] < ctx->nglobals &&
-		    op->args[0] < 128 && (over[op->args[0] / 64] >> (op->args[0] % 64) & 1)) {
+		if (op->nout == 1 && !has_side_effects(op) && g < ctx->nglobals &&
+		    (over[g / 64] >> (g % 64) & 1)) {
 			make_nop(op);
 			continue;
 		}
-		for (unsigned k = 0; k < op->nout; k++)
-			if (op->args[k] < ctx->nglobals && op->args[k] < 128)
-				over[op->args[k] / 64] |= 1ull << (op->args[k] % 64);
-		for (unsigned k = op->nout; k < (unsigned)op->nout + op->nin; k++)
-			if (op->args[k] < ctx->nglobals && op->args[k] < 128)
-				over[op->args[k] / 64] &= ~(1ull << (op->args[k] % 64));
+		for (unsigned k = 0; k < (unsigned)op->nout + op->nin; k++) {
+			g = op->args[k];
+			if (g >= ctx->nglobals)
+				continue;
+			if (k < op->nout)
+				over[g / 64] |= 1ull << (g % 64);
+			else
+				over[g / 64] &= ~(1ull << (g % 64));
+		}
 		/* env is observed here: every earlier write counts (this op's own too) */
 		if (ir_op_observes_globals(op))
 			over[0] = over[1] = 0;
@@ -457,10 +462,9 @@ static bool match_rotl32(const struct ir_ctx *ctx, const struct opt_state *s, un
 		    !const_of(ctx, (ir_temp)shr->args[2], &sm) || sn == 0 || sn >= 32 ||
 		    sn + sm != 32)
 			continue;
-		ir_temp x = (ir_temp)shl->args[1], lt = (ir_temp)shr->args[1];
+		ir_temp lt = (ir_temp)shr->args[1];
 		const struct ir_op *ex = def_of(ctx, s, lt, IR_extrl_i64_i32);
-		/* l still holds extrl(x) for the same x the shl read */
-		(void)x;
+		/* l still holds extrl(x) of the value of x the shl read (src_t/src_ver) */
 		if (!ex || s->def_at[lt] > s->def_at[t2] || s->src_t[lt] != s->src_t[t1] ||
 		    s->src_ver[lt] != s->src_ver[t1])
 			continue;

@@ -1034,6 +1034,22 @@ static void segv_handler(int sig, siginfo_t *si, void *uc_)
 	siglongjmp(segv_jmp, 1);
 }
 
+/* Run @tb on @e, which must fault: segv_pc is then the guest pc of the faulting access. */
+static void run_to_segv(struct tenv *e, struct tb *tb)
+{
+	struct sigaction sa = {.sa_sigaction = segv_handler, .sa_flags = SA_SIGINFO};
+	struct sigaction old;
+
+	segv_tb = tb;
+	sigaction(SIGSEGV, &sa, &old);
+	segv_pc = 0;
+	if (sigsetjmp(segv_jmp, 1) == 0) {
+		jit->exec(&e->c, tb);
+		ck_abort_msg("no fault");
+	}
+	sigaction(SIGSEGV, &old, NULL);
+}
+
 /* A host fault in translated code maps back to the exact guest instruction. */
 START_TEST(test_host_fault_pc)
 {
@@ -1056,7 +1072,6 @@ START_TEST(test_host_fault_pc)
 		}
 		ir_exit_tb(&ctx_a, IR_EXIT_NORMAL);
 		ck_assert_int_eq(compile(jit, &tb, &ctx_a), 0);
-		segv_tb = &tb;
 
 		struct tenv *e = env_b;
 		e->c.guest_base = (uintptr_t)m;
@@ -1064,15 +1079,7 @@ START_TEST(test_host_fault_pc)
 		e->g[7] = 0;
 		e->g[8] = 0x100;
 		e->g[9] = 0x10100;
-		struct sigaction sa = {.sa_sigaction = segv_handler, .sa_flags = SA_SIGINFO};
-		struct sigaction old;
-		sigaction(SIGSEGV, &sa, &old);
-		segv_pc = 0;
-		if (sigsetjmp(segv_jmp, 1) == 0) {
-			jit->exec(&e->c, &tb);
-			ck_abort_msg("no fault");
-		}
-		sigaction(SIGSEGV, &old, NULL);
+		run_to_segv(e, &tb);
 		ck_assert_uint_eq(segv_pc, 0x5000 + 4 * which);
 		/* globals as before the access (written back, or restored from registers) */
 		ck_assert_uint_eq(e->g[7], which + 1);
@@ -1269,16 +1276,7 @@ START_TEST(test_fold_disp)
 			/* 0x8 - 0x10 is below the guest space: the guard, not its top */
 			memcpy(base + 0x20, &(uint64_t){7}, 8);
 			e->g[8] = 0x8;
-			segv_tb = &tb;
-			struct sigaction sa = {.sa_sigaction = segv_handler, .sa_flags = SA_SIGINFO};
-			struct sigaction old;
-			sigaction(SIGSEGV, &sa, &old);
-			segv_pc = 0;
-			if (sigsetjmp(segv_jmp, 1) == 0) {
-				jit->exec(&e->c, &tb);
-				ck_abort_msg("no fault");
-			}
-			sigaction(SIGSEGV, &old, NULL);
+			run_to_segv(e, &tb);
 			ck_assert_uint_eq(segv_pc, 0x9004);
 			ck_assert_uint_eq(e->g[1], 7);
 		}
