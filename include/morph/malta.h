@@ -85,7 +85,7 @@ struct mc146818 *mc146818_new(struct bus *bus, uint64_t io_base, const struct de
 
 /** A 32-bit memory BAR: @size bytes (a power of two, >= 16) decoded by @ops. */
 struct pci_bar {
-	uint32_t size; /* 0: not implemented */
+	uint32_t size; /* 0: the function has no such BAR (reads 0, PCI Local Bus 3.0, 6.2.5.1) */
 	const struct bus_ops *ops;
 	void *opaque;
 };
