@@ -68,7 +68,7 @@ static void rv_cpu_reset(struct cpu *c)
 			MISA('U');
 	cpu->load_res = ~(uint64_t)0;
 	rv_set_fflags(cpu, 0);
-	cpu->frm = RV_RM_RNE;
+	rv_set_frm(cpu, RV_RM_RNE);
 	cpu->cycle_base = rv_clock_ns();
 }
 

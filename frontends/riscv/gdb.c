@@ -14,6 +14,7 @@
 
 #include "morph/bus.h"
 #include "morph/gdbstub.h"
+#include "frontends/riscv/rv-fp.h"
 #include "frontends/riscv/rv-gen.h"
 #include "frontends/riscv/rv-sys.h"
 
@@ -201,11 +202,11 @@ static int rv_gdb_write_reg(struct cpu *c, unsigned n, const uint8_t *buf, unsig
 		cpu->fflags = (uint32_t)v & 0x1f;
 		return 0;
 	case RV_GDB_CSR0 + RV_CSR_FRM:
-		cpu->frm = (uint32_t)v & 7;
+		rv_set_frm(cpu, (uint32_t)v);
 		return 0;
 	case RV_GDB_CSR0 + RV_CSR_FCSR:
 		cpu->fflags = (uint32_t)v & 0x1f;
-		cpu->frm = ((uint32_t)v >> 5) & 7;
+		rv_set_frm(cpu, (uint32_t)v >> 5);
 		return 0;
 	case RV_GDB_PRIV:
 		if (v != RV_PRIV_U && v != RV_PRIV_S && v != RV_PRIV_M)

@@ -84,11 +84,11 @@ void helper_rv_csrw_fp(struct rv_cpu *env, uint32_t csr, uint64_t v)
 		rv_set_fflags(env, (uint32_t)v);
 		break;
 	case RV_CSR_FRM:
-		env->frm = v & 7;
+		rv_set_frm(env, (uint32_t)v);
 		break;
 	default: /* fcsr: bits 31:8 are reserved and read as zero */
 		rv_set_fflags(env, (uint32_t)v);
-		env->frm = (v >> 5) & 7;
+		rv_set_frm(env, (uint32_t)v >> 5);
 		break;
 	}
 }

@@ -143,7 +143,7 @@ static int rv_rt_sigreturn(struct cpu *c, uint64_t mask[2], struct lx_stack *sta
 		cpu->f[i] = lx_ld64(fp + 8 * i);
 	fcsr = lx_ld32(fp + FP_FCSR);
 	rv_set_fflags(cpu, fcsr & 0x1f);
-	cpu->frm = (fcsr >> 5) & 7;
+	rv_set_frm(cpu, fcsr >> 5);
 	cpu->load_res = ~(uint64_t)0;
 	return 0;
 }

@@ -41,6 +41,8 @@ void rv_update_flags(struct rv_cpu *cpu)
 
 	if (rv_is32(cpu))
 		f |= RV_TBF_RV32;
+	if (cpu->frm != RV_RM_RNE)
+		f |= RV_TBF_FRM;
 	if (fs == FS_OFF)
 		f |= RV_TBF_FS_OFF;
 	else if (fs != FS_DIRTY)
@@ -402,7 +404,7 @@ void rv_hart_reset(struct cpu *c, uint64_t pc)
 	memset(cpu->x, 0, sizeof(cpu->x));
 	memset(cpu->f, 0, sizeof(cpu->f));
 	rv_set_fflags(cpu, 0);
-	cpu->frm = RV_RM_RNE;
+	rv_set_frm(cpu, RV_RM_RNE);
 	cpu->load_res = ~(uint64_t)0;
 	cpu->priv = RV_PRIV_M;
 	cpu->mstatus = rv32 ? 0 : (2ull << 32 | 2ull << 34); /* UXL = SXL = 64 */

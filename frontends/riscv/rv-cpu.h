@@ -11,7 +11,7 @@
 
 struct rv_platform;
 
-/* TB flags (struct cpu.tb_flags). User mode uses RV_TBF_RV32 only. */
+/* TB flags (struct cpu.tb_flags). User mode uses RV_TBF_RV32 and RV_TBF_FRM only. */
 #define RV_TBF_RV32 0x1u   /* XLEN = 32 */
 #define RV_TBF_FS_OFF 0x2u /* FP disabled (system mode, mstatus.FS == 0) */
 #define RV_TBF_PRIV_SHIFT 2 /* privilege mode, 2 bits (system mode) */
@@ -20,6 +20,7 @@ struct rv_platform;
 #define RV_TBF_MMU_MASK (7u << RV_TBF_MMU_SHIFT)
 #define RV_TBF_FS_CLEAN 0x80u /* mstatus.FS is Initial or Clean: FP instructions make it Dirty */
 #define RV_TBF_SYS 0x100u   /* system mode: privileged instructions and CSRs */
+#define RV_TBF_FRM 0x200u   /* frm is not RNE: dynamic-rounding FP ops take their helper */
 
 /* Privilege modes (mstatus.MPP encoding) */
 enum { RV_PRIV_U = 0, RV_PRIV_S = 1, RV_PRIV_M = 3 };

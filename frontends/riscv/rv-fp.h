@@ -45,6 +45,17 @@ static inline uint32_t rv_fflags(struct rv_cpu *cpu)
 	return cpu->fflags;
 }
 
+/*
+ * rv_set_frm() - every write of frm goes here: TBs translated while frm is
+ * RNE compute dynamic-rounding ops inline without looking at frm, so the
+ * TB flags record whether it is (RV_TBF_FRM). Callers inside a TB end it.
+ */
+static inline void rv_set_frm(struct rv_cpu *cpu, uint32_t v)
+{
+	cpu->frm = v & 7;
+	cpu->c.tb_flags = (cpu->c.tb_flags & ~RV_TBF_FRM) | (cpu->frm != RV_RM_RNE ? RV_TBF_FRM : 0);
+}
+
 /** rv_set_fflags() - a write of fflags replaces everything accrued so far. */
 static inline void rv_set_fflags(struct rv_cpu *cpu, uint32_t v)
 {

@@ -133,15 +133,15 @@ RV_TRANS(fsd, gen_fp_store, IR_MO_64)
 
 /*
  * The IR_fpop kind for an operation rounding per @rm, or FP_CALL_ONLY: the
- * host's round-to-nearest-even path applies to RNE, and to DYN while frm is
- * RNE.
+ * host's round-to-nearest-even path applies to RNE, and to DYN in TBs made
+ * while frm is RNE (no RV_TBF_FRM: every write of frm ends its TB).
  */
-static uint64_t fast_kind(int64_t rm, uint64_t kind)
+static uint64_t fast_kind(const struct rv_ctx *ctx, int64_t rm, uint64_t kind)
 {
 	if (kind == FP_CALL_ONLY || rm == RV_RM_RNE)
 		return kind;
-	if (rm == RV_RM_DYN)
-		return kind | IR_FP_GUARD(offsetof(struct rv_cpu, frm));
+	if (rm == RV_RM_DYN && !(ctx->flags & RV_TBF_FRM))
+		return kind;
 	return FP_CALL_ONLY;
 }
 
@@ -153,7 +153,7 @@ static uint64_t fast_kind(int64_t rm, uint64_t kind)
 static bool gen_fp(struct rv_ctx *ctx, const struct rv_args *a, unsigned hid, uint64_t kind,
 		   unsigned nf, int64_t extra, bool to_x)
 {
-	struct fp_op o = {hid, fast_kind(a->rm, kind), nf,
+	struct fp_op o = {hid, fast_kind(ctx, a->rm, kind), nf,
 			  {rv_fpr(ctx, a->rs1), rv_fpr(ctx, a->rs2), rv_fpr(ctx, a->rs3)}, 1,
 			  {(uint32_t)a->rm, (uint32_t)extra}};
 	ir_temp r;

@@ -121,6 +121,9 @@ static bool gen_csr(struct rv_ctx *ctx, const struct rv_args *a, enum csr_op op,
 	}
 	if (read)
 		gen_set_gpr(ctx, a->rd, old);
+	/* the rest of the TB may depend on frm (RV_TBF_FRM) */
+	if (write && csr != RV_CSR_FFLAGS)
+		gen_exit_next(ctx);
 	return true;
 }
 
