@@ -252,7 +252,17 @@ static void forward_pass(struct ir_ctx *ctx, struct opt_state *s)
 				continue;
 			}
 			define(s, d);
-			set_copy(s, d, a);
+			/*
+			 * A local copied into a global (a load or an FP result the
+			 * frontend computed into a temp first): later reads of the
+			 * local read the global instead, so the local dies here and
+			 * a register allocator can hand its register to the global.
+			 */
+			if (ctx->temps[a].kind == IR_TEMP_LOCAL && ctx->temps[d].kind == IR_TEMP_GLOBAL &&
+			    ctx->temps[a].type == ctx->temps[d].type && copy_of(s, a) == IR_TEMP_NONE)
+				set_copy(s, a, d);
+			else
+				set_copy(s, d, a);
 			continue;
 		}
 		case IR_brcond: {
