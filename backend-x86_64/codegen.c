@@ -58,7 +58,7 @@ static struct opnd get_opnd(struct x86_cg *cg, ir_temp t, unsigned w)
  */
 static struct opnd get_opnd_mem(struct x86_cg *cg, ir_temp t, unsigned w, unsigned k)
 {
-	if (!x86_is_const(cg, t) && cg->t[t].reg < 0 && x86_ra_read_after(cg, k) == X86_NEVER) {
+	if (!x86_is_const(cg, t) && x86_ra_in_home(cg, t) && x86_ra_read_after(cg, k) == X86_NEVER) {
 		struct opnd o = {0};
 		o.mem = true;
 		o.m = x86_ra_home(cg, t);
@@ -70,7 +70,7 @@ static struct opnd get_opnd_mem(struct x86_cg *cg, ir_temp t, unsigned w, unsign
 /* Whether argument @k (temp @t) of the current op is best loaded straight into the result. */
 static bool load_direct(struct x86_cg *cg, ir_temp t, unsigned k)
 {
-	return !x86_is_const(cg, t) && cg->t[t].reg < 0 &&
+	return !x86_is_const(cg, t) && x86_ra_in_home(cg, t) &&
 	       x86_ra_read_after(cg, k) == X86_NEVER;
 }
 
@@ -151,6 +151,8 @@ static void gen_mov(struct x86_cg *cg, unsigned w, ir_temp d, ir_temp a)
 		gen_movi(cg, d, w == 32 ? (uint32_t)v : v);
 		return;
 	}
+	if (x86_xmm_gen_mov(cg, d, a))
+		return;
 	if (load_direct(cg, a, 1)) {
 		int r = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
 		x86_load(&cg->b, w, r, x86_ra_home(cg, a));
@@ -895,7 +897,8 @@ static void gen_ld_softmmu_slow(struct x86_cg *cg, uint32_t mo, unsigned w, int 
  */
 static bool keeps_dirty(const struct x86_cg *cg, uint32_t mo)
 {
-	return !cg->softmmu && !(mo & IR_MO_ALIGN) && cg->nfrec + 2 + X86_NREGS <= X86_FREC_WORDS;
+	return !cg->softmmu && !(mo & IR_MO_ALIGN) &&
+	       cg->nfrec + 2 + X86_NREGS + 16 <= X86_FREC_WORDS;
 }
 
 /* The next instruction is a user-mode access that may fault: record the dirty globals. */
@@ -910,6 +913,13 @@ static void note_fault_regs(struct x86_cg *cg)
 			continue;
 		w[2 + n++] = X86_FAULT_REG(r, x86_temp_width(cg, (ir_temp)t) == 64,
 					   cg->ir->temps[t].env_offset);
+	}
+	for (unsigned x = 0; x < 16; x++) {
+		int t = cg->xmm_temp[x];
+		if (t < 0 || cg->ir->temps[t].kind != IR_TEMP_GLOBAL || cg->t[t].mem ||
+		    cg->t[t].reg >= 0)
+			continue;
+		w[2 + n++] = X86_FAULT_REG(X86_FAULT_XMM0 + x, 1, cg->ir->temps[t].env_offset);
 	}
 	if (!n)
 		return;
@@ -929,6 +939,20 @@ static void gen_ld(struct x86_cg *cg, const struct ir_op *op)
 	/* The access may fault: env must hold every global then (see keeps_dirty()). */
 	if (!keep)
 		x86_ra_sync_globals(cg);
+	if (cg->softmmu)
+		x86_xmm_spill(cg, false); /* the miss path calls C */
+	if (!cg->softmmu && size == 8 && w == 64 && !(mo & IR_MO_BE) && cg->t[d].fp) {
+		/* a value FP ops read: into an xmm register (chosen before the access) */
+		int x = x86_xmm_alloc(cg, 0);
+		struct x86_mem m = guest_addr(cg, a, mo, mo & IR_MO_ALIGN, false);
+		if (keep)
+			note_fault_regs(cg);
+		x86_movq_xm(&cg->b, 64, x, m);
+		x86_ra_set_out_xmm(cg, d);
+		x86_xmm_bind(cg, d, x);
+		cg->xmm_def = d;
+		return;
+	}
 	/* system mode: d's register is chosen before the hit and miss paths part */
 	int r = cg->softmmu ? x86_ra_dest(cg, d, IR_TEMP_NONE, -1) : -1;
 	struct x86_mem m = guest_addr(cg, a, mo, mo & IR_MO_ALIGN, false);
@@ -1005,6 +1029,18 @@ static void gen_st(struct x86_cg *cg, const struct ir_op *op)
 
 	if (!keep)
 		x86_ra_sync_globals(cg);
+	if (cg->softmmu)
+		x86_xmm_spill(cg, false); /* the miss path calls C */
+	if (!cg->softmmu && size == 8 && !(mo & IR_MO_BE) && !x86_is_const(cg, v) &&
+	    cg->t[v].reg < 0 && cg->t[v].xmm >= 0) {
+		/* a value in an xmm register only (FP) */
+		int x = cg->t[v].xmm;
+		struct x86_mem m = guest_addr(cg, a, mo, mo & IR_MO_ALIGN, true);
+		if (keep)
+			note_fault_regs(cg);
+		x86_movq_mx(&cg->b, m, x);
+		return;
+	}
 	if (mo & IR_MO_BE)
 		x86_ra_reserve(cg, X86_RBIT(X86_RAX));
 	bool vimm = !(mo & IR_MO_BE) && imm_of(cg, v, size == 8 ? 64 : 32, &imm);
@@ -1039,6 +1075,8 @@ static void gen_cmpxchg(struct x86_cg *cg, const struct ir_op *op)
 	bool be = mo & IR_MO_BE;
 
 	x86_ra_sync_globals(cg);
+	if (cg->softmmu)
+		x86_xmm_spill(cg, false); /* the miss path calls C */
 	x86_ra_reserve(cg, X86_RBIT(X86_RAX) | X86_RBIT(X86_RDX));
 	int creg = x86_ra_get(cg, cmp);
 	int nreg = x86_ra_get(cg, nv);
@@ -1074,6 +1112,8 @@ static void gen_atomic_rmw(struct x86_cg *cg, const struct ir_op *op)
 	struct x86_buf *b = &cg->b;
 
 	x86_ra_sync_globals(cg);
+	if (cg->softmmu)
+		x86_xmm_spill(cg, false); /* the miss path calls C */
 	x86_ra_reserve(cg, X86_RBIT(X86_RAX) | X86_RBIT(X86_RCX) | X86_RBIT(X86_RDX));
 	int breg = x86_ra_get(cg, bt);
 	struct x86_mem m = guest_addr(cg, a, mo, true, true);
@@ -1152,7 +1192,7 @@ static const int8_t arg_regs[6] = {X86_RDI, X86_RSI, X86_RDX, X86_RCX, X86_R8, X
 
 /* Where an argument comes from: env, a register, memory or a constant. */
 struct arg_src {
-	int kind; /* 0 env, 1 reg, 2 temp home in memory, 3 constant */
+	int kind; /* 0 env, 1 reg, 2 temp home in memory, 3 constant, 4 xmm register */
 	int reg;
 	ir_temp t;
 };
@@ -1163,6 +1203,7 @@ static void arg_to_reg(struct x86_cg *cg, const struct arg_src *s, int dst)
 	case 0: x86_env_ptr(&cg->b, dst); break;
 	case 1: x86_mov_rr(&cg->b, 64, dst, s->reg); break;
 	case 2: x86_load(&cg->b, x86_temp_width(cg, s->t), dst, x86_ra_home(cg, s->t)); break;
+	case 4: x86_movq_rx(&cg->b, 64, dst, s->reg); break;
 	default: x86_mov_ri(&cg->b, dst, cg->ir->temps[s->t].value); break;
 	}
 }
@@ -1190,16 +1231,23 @@ static void gen_call(struct x86_cg *cg, const struct ir_op *op)
 			s->kind = 3;
 		else if (cg->t[s->t].reg >= 0)
 			s->kind = 1, s->reg = cg->t[s->t].reg;
+		else if (!x86_ra_in_home(cg, s->t))
+			s->kind = 4, s->reg = cg->t[s->t].xmm;
 		else
 			s->kind = 2;
 	}
 
-	/* Live values in caller-saved registers go home first (stores only). */
+	/* Live values in caller-saved registers (all xmm ones) go home first (stores only). */
 	for (unsigned r = 0; r < X86_NREGS; r++) {
 		int t = cg->reg_temp[r];
 		if (t < 0 || !((X86_ALLOC_MASK & ~X86_CALLEE_SAVED_MASK) & X86_RBIT(r)))
 			continue;
 		if (cg->ir->temps[t].kind == IR_TEMP_GLOBAL || !x86_ra_dies(cg, (ir_temp)t))
+			x86_ra_store(cg, (ir_temp)t);
+	}
+	for (unsigned x = 0; x < 16; x++) {
+		int t = cg->xmm_temp[x];
+		if (t >= 0 && (cg->ir->temps[t].kind == IR_TEMP_GLOBAL || !x86_ra_dies(cg, (ir_temp)t)))
 			x86_ra_store(cg, (ir_temp)t);
 	}
 
@@ -1259,6 +1307,7 @@ static void gen_call(struct x86_cg *cg, const struct ir_op *op)
 		}
 	}
 	x86_call_abs(b, h->fn, cg->rx_delta, X86_RAX);
+	x86_xmm_reset(cg); /* nothing left to write home: the call clobbered them */
 	if (h->flags & IR_HF_NORETURN) {
 		x86_ud2(b);
 		return;
@@ -1519,7 +1568,7 @@ bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx)
 	for (unsigned i = 0; i < IR_MAX_LABELS; i++)
 		cg->label_off[i] = -1;
 	x86_ra_begin(cg);
-	x86_xmm_reset(cg);
+	cg->xmm_def = IR_TEMP_NONE;
 
 	/* TB entry: leave at once if the hart was asked to (DESIGN.md 2.4) */
 	x86_alu_mi(b, X86_CMP, 32, x86_env(ENV_OFF(exit_request)), 0);

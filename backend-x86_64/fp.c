@@ -19,12 +19,14 @@
  * writes dirty globals and the pc to env first since the fallback may raise
  * a guest exception, and keeps live caller-saved registers on the stack.
  *
- * Values of binary64 ops stay in xmm3-xmm15 as copies of their temps (the
- * temps' GPR copies remain the allocator's business), so a chain of FP ops
- * reads its operands from xmm registers instead of moving each one over
- * from a GPR. A copy is dropped when its temp is written by anything else,
- * and all of them at labels, calls and softMMU accesses (whose miss path
- * calls C).
+ * Values of binary64 ops live in xmm3-xmm15: a result stays there only
+ * (the temp has no GPR copy and its home is stale until something needs
+ * it elsewhere), operands get xmm copies, guest loads of values FP ops read
+ * go straight into xmm registers and stores of them come from there, and a
+ * mov hands the register on. So a chain of FP ops never moves its values
+ * through GPRs. A copy is dropped when its temp is written by anything
+ * else, and all of them at labels, calls and softMMU accesses (whose miss
+ * path calls C): values only an xmm register holds are written home first.
  */
 #include <stdlib.h>
 
@@ -101,15 +103,32 @@ static void xmm_drop(struct x86_cg *cg, int x)
 	cg->xmm_temp[x] = -1;
 }
 
+/* Whether xmm register @x holds the only current copy of a value still needed. */
+static bool xmm_only(const struct x86_cg *cg, int x)
+{
+	int t = cg->xmm_temp[x];
+
+	return t >= 0 && !cg->t[t].mem && cg->t[t].reg < 0 && x86_ra_needed(cg, (ir_temp)t);
+}
+
+void x86_xmm_spill(struct x86_cg *cg, bool globals_only)
+{
+	for (int x = 0; x < 16; x++) {
+		int t = cg->xmm_temp[x];
+		if (xmm_only(cg, x) && (!globals_only || cg->ir->temps[t].kind == IR_TEMP_GLOBAL))
+			x86_ra_store(cg, (ir_temp)t);
+	}
+}
+
 void x86_xmm_reset(struct x86_cg *cg)
 {
 	/* x86_ra_begin() sets every temp's xmm to -1; from then on both sides change together */
+	x86_xmm_spill(cg, false);
 	for (int x = 0; x < 16; x++)
 		xmm_drop(cg, x);
-	cg->xmm_next = 0;
 }
 
-static void xmm_forget_temp(struct x86_cg *cg, ir_temp t)
+void x86_xmm_forget(struct x86_cg *cg, ir_temp t)
 {
 	if (cg->t[t].xmm >= 0)
 		xmm_drop(cg, cg->t[t].xmm);
@@ -122,46 +141,83 @@ void x86_xmm_after_op(struct x86_cg *cg, const struct ir_op *op)
 	switch (op->opc) {
 	case IR_fpop: /* x86_gen_fpop() keeps its result's copy */
 	case IR_insn_start:
-		return;
+		break;
 	case IR_call:
-	case IR_st_env:
 	case IR_set_label:
 		x86_xmm_reset(cg);
-		return;
+		break;
 	default:
 		if ((f & IR_OPF_MEM) && cg->softmmu) {
 			x86_xmm_reset(cg);
-			return;
+			break;
 		}
 		for (unsigned k = 0; k < op->nout; k++)
-			xmm_forget_temp(cg, (ir_temp)op->args[k]);
+			if ((ir_temp)op->args[k] != cg->xmm_def)
+				x86_xmm_forget(cg, (ir_temp)op->args[k]);
 	}
+	cg->xmm_def = IR_TEMP_NONE;
 }
 
-/* A cache register for a new copy, not one of @avoid (a bit per xmm). */
-static int xmm_alloc(struct x86_cg *cg, unsigned avoid)
+/*
+ * A cache register for a new value, not one of @avoid (a bit per xmm):
+ * a free one, else one whose value is elsewhere too (or dead), else the
+ * one read again last, whose value is written home first.
+ */
+int x86_xmm_alloc(struct x86_cg *cg, unsigned avoid)
 {
-	for (int i = 0; i < XCACHE_N; i++) {
-		int x = XCACHE0 + i;
-		if (cg->xmm_temp[x] < 0 && !(avoid & (1u << x)))
+	int best = -1;
+	uint32_t best_score = 0;
+
+	for (int x = XCACHE0; x < XCACHE0 + XCACHE_N; x++) {
+		if (avoid & (1u << x))
+			continue;
+		int t = cg->xmm_temp[x];
+		if (t < 0)
 			return x;
-	}
-	for (;;) {
-		int x = XCACHE0 + cg->xmm_next;
-		cg->xmm_next = (uint8_t)((cg->xmm_next + 1) % XCACHE_N);
-		if (!(avoid & (1u << x))) {
-			xmm_drop(cg, x);
-			return x;
+		uint32_t score = xmm_only(cg, x) ? 1u + (uint32_t)cg->t[t].next_read
+						  : 0x20000u + (uint32_t)cg->t[t].next_read;
+		if (best < 0 || score > best_score) {
+			best = x;
+			best_score = score;
 		}
 	}
+	if (best < 0)
+		abort(); /* an op names at most 5 temps: never all 13 cache registers */
+	if (xmm_only(cg, best))
+		x86_ra_store(cg, (ir_temp)cg->xmm_temp[best]);
+	xmm_drop(cg, best);
+	return best;
 }
 
-static void xmm_bind(struct x86_cg *cg, ir_temp t, int x)
+void x86_xmm_bind(struct x86_cg *cg, ir_temp t, int x)
 {
-	xmm_forget_temp(cg, t);
+	x86_xmm_forget(cg, t);
 	xmm_drop(cg, x);
 	cg->xmm_temp[x] = (int16_t)t;
 	cg->t[t].xmm = (int8_t)x;
+}
+
+bool x86_xmm_gen_mov(struct x86_cg *cg, ir_temp d, ir_temp a)
+{
+	const struct x86_temp *xa = &cg->t[a];
+	int x;
+
+	if (xa->xmm < 0 || xa->reg >= 0 || x86_temp_width(cg, a) != 64 ||
+	    x86_temp_width(cg, d) != 64)
+		return false;
+	if (cg->ir->temps[a].kind != IR_TEMP_GLOBAL && x86_ra_dies(cg, a)) {
+		x = xa->xmm;
+		xmm_drop(cg, x);
+	} else if (cg->t[d].fp) {
+		x = x86_xmm_alloc(cg, 1u << xa->xmm);
+		x86_sse(&cg->b, X86_SSE_MOVAP, true, x, xa->xmm);
+	} else {
+		return false;
+	}
+	x86_ra_set_out_xmm(cg, d);
+	x86_xmm_bind(cg, d, x);
+	cg->xmm_def = d;
+	return true;
 }
 
 /*
@@ -175,12 +231,12 @@ static int xmm_operand(struct x86_cg *cg, ir_temp t, unsigned avoid)
 
 	if (x->xmm >= 0)
 		return x->xmm;
-	xr = xmm_alloc(cg, avoid);
+	xr = x86_xmm_alloc(cg, avoid);
 	if (x->reg >= 0 || x86_is_const(cg, t))
 		x86_movq_xr(&cg->b, 64, xr, x86_ra_get(cg, t));
 	else /* no register copy: the home is current */
 		x86_movq_xm(&cg->b, 64, xr, x86_ra_home(cg, t));
-	xmm_bind(cg, t, xr);
+	x86_xmm_bind(cg, t, xr);
 	return xr;
 }
 
@@ -200,6 +256,13 @@ static struct x86_fpslow *slow_begin(struct x86_cg *cg, int rd, int xa, int xb)
 	s->xr = -1;
 	s->push = 0;
 	s->xsave = 0;
+	for (int x = 0; x < 16; x++) {
+		int t = cg->xmm_temp[x];
+
+		/* the result's old value too, if it is a global: the fallback may raise */
+		s->xdirty[x] = (int16_t)(t >= 0 && cg->ir->temps[t].kind == IR_TEMP_GLOBAL &&
+					 !cg->t[t].mem && cg->t[t].reg < 0 ? t : -1);
+	}
 	for (int r = 0; r < X86_NREGS; r++) {
 		int t = cg->reg_temp[r];
 
@@ -221,9 +284,11 @@ void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op)
 	enum ir_fp_kind k = IR_FP_KIND(kind);
 	bool boxed = kind & IR_FP_F32BOX, unary = k == IR_FP_SQRT;
 	bool dbl = !(kind & (IR_FP_F32BOX | IR_FP_F32));
+	/* a binary64 result lives in its xmm register only */
+	bool xmm_out = dbl && k < IR_FP_EQ && x86_temp_width(cg, d) == 64;
 	size_t to_slow[X86_FPSLOW_JCC];
 	unsigned nslow = 0, avoid = 0;
-	int xa, xb = XB, xr = XR, rd, ra = -1, rb = -1;
+	int xa, xb = XB, xr = XR, rd = -1, ra = -1, rb = -1;
 	struct x86_fpslow *s;
 
 	/* every register choice before the first branch to the slow path: it may evict (store) */
@@ -242,7 +307,14 @@ void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op)
 		if (!unary)
 			rb = x86_ra_get(cg, bt);
 	}
-	rd = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
+	if (dbl && k < IR_FP_EQ) {
+		/* d's old copy stays until the slow path has written it home */
+		if (cg->t[d].xmm >= 0)
+			avoid |= 1u << cg->t[d].xmm;
+		xr = x86_xmm_alloc(cg, avoid);
+	}
+	if (!xmm_out)
+		rd = x86_ra_dest(cg, d, IR_TEMP_NONE, -1);
 	if (!dbl) {
 		x86_movq_xr(b, 64, XA, ra);
 		if (!unary)
@@ -258,7 +330,6 @@ void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op)
 		if (!unary && rb != ra)
 			nslow += check_nan(b, rb, dbl, &to_slow[nslow]);
 	}
-	xmm_forget_temp(cg, d);
 	if (IR_FP_GUARD_OFF(kind)) {
 		x86_alu_mi(b, X86_CMP, 32, x86_env((int32_t)IR_FP_GUARD_OFF(kind)), 0);
 		to_slow[nslow++] = x86_jcc32(b, X86_CC_NE, (size_t)-1);
@@ -272,8 +343,6 @@ void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op)
 			[IR_FP_MUL] = X86_SSE_MUL, [IR_FP_DIV] = X86_SSE_DIV,
 			[IR_FP_SQRT] = X86_SSE_SQRT,
 		};
-		if (dbl)
-			xr = xmm_alloc(cg, avoid);
 		if (unary) {
 			x86_sse(b, arith[k], dbl, xr, xa);
 		} else if (x86_features & X86_FEAT_AVX) {
@@ -285,7 +354,8 @@ void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op)
 		/* a NaN result is the guest's business */
 		x86_sse(b, X86_SSE_UCOMI, dbl, xr, xr);
 		to_slow[nslow++] = x86_jcc32(b, X86_CC_P, (size_t)-1);
-		x86_movq_rx(b, dbl ? 64 : 32, rd, xr);
+		if (!xmm_out)
+			x86_movq_rx(b, dbl ? 64 : 32, rd, xr);
 		if (boxed) {
 			x86_movabs(b, X86_R11, FP_NANBOX_HI);
 			x86_alu_rr(b, X86_OR, 64, rd, X86_R11);
@@ -302,9 +372,14 @@ void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op)
 			if (cg->xmm_temp[x] >= 0 && x != xr)
 				s->xsave |= (uint16_t)(1u << x);
 	}
-	if (dbl && k < IR_FP_EQ)
-		xmm_bind(cg, d, xr);
-	x86_ra_set_out(cg, d, rd);
+	if (xmm_out) {
+		x86_ra_set_out_xmm(cg, d);
+	} else {
+		x86_ra_set_out(cg, d, rd);
+		if (!dbl || k >= IR_FP_EQ)
+			return;
+	}
+	x86_xmm_bind(cg, d, xr);
 }
 
 static void gen_slow(struct x86_cg *cg, const struct x86_fpslow *s)
@@ -323,6 +398,9 @@ static void gen_slow(struct x86_cg *cg, const struct x86_fpslow *s)
 		if (s->dirty[r] >= 0)
 			x86_store(b, x86_temp_width(cg, t), x86_ra_home(cg, t), r);
 	}
+	for (int x = 0; x < 16; x++)
+		if (s->xdirty[x] >= 0)
+			x86_movq_mx(b, x86_ra_home(cg, (ir_temp)s->xdirty[x]), x);
 	x86_movabs(b, X86_R11, s->pc);
 	x86_store(b, 64, x86_env((int32_t)cg->ir->pc_offset), X86_R11);
 
@@ -367,7 +445,8 @@ static void gen_slow(struct x86_cg *cg, const struct x86_fpslow *s)
 	for (int r = X86_NREGS; r-- > 0;)
 		if (s->push & X86_RBIT(r))
 			x86_pop(b, r);
-	x86_mov_rr(b, 64, s->rd, X86_R11);
+	if (s->rd >= 0)
+		x86_mov_rr(b, 64, s->rd, X86_R11);
 	if (s->xr >= 0)
 		x86_movq_xr(b, 64, s->xr, X86_R11);
 	x86_jmp32(b, s->resume);

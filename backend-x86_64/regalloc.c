@@ -3,7 +3,8 @@
  *
  * Every temp has a canonical home: its env slot (globals), a frame slot
  * (locals) or its value (constants). A host register may hold a copy; the
- * copy is "dirty" when the home is stale (mem == false). Globals are
+ * copy is "dirty" when the home is stale (mem == false); binary64 values
+ * may have their only current copy in an xmm register (fp.c). Globals are
  * written back at TB exits, before guest memory ops and before helpers that
  * read/write globals or may raise; locals are written back at the end of a
  * basic block if they are still live; at labels every register copy is
@@ -45,6 +46,7 @@ static void reset_temp(struct x86_temp *x, uint32_t last_use)
 	x->next_read = X86_NEVER;
 	x->xmm = -1;
 	x->hint = -1;
+	x->fp = false;
 }
 
 /*
@@ -83,6 +85,8 @@ void x86_ra_begin(struct x86_cg *cg)
 
 	for (unsigned i = 0; i < X86_NREGS; i++)
 		cg->reg_temp[i] = -1;
+	for (unsigned x = 0; x < 16; x++)
+		cg->xmm_temp[x] = -1;
 	cg->locked = 0;
 	cg->nslots = 0;
 	reset_globals(cg);
@@ -138,6 +142,13 @@ void x86_ra_begin(struct x86_cg *cg)
 		const struct ir_op *op = &ir->ops[i];
 		unsigned n = op->nout + op->nin;
 
+		/* FP values: operands of binary64 ops, and what is moved into them */
+		if (op->opc == IR_fpop && !(op->args[3] & (IR_FP_F32BOX | IR_FP_F32))) {
+			cg->t[op->args[1]].fp = true;
+			cg->t[op->args[2]].fp = true;
+		} else if (op->opc == IR_mov && cg->t[op->args[0]].fp) {
+			cg->t[op->args[1]].fp = true;
+		}
 		for (unsigned k = 0; k < n; k++)
 			cg->read_after[i][k] = cg->t[op->args[k]].next_read;
 		for (unsigned k = 0; k < op->nout; k++)
@@ -190,6 +201,10 @@ static void load_into(struct x86_cg *cg, ir_temp t, int reg)
 		x86_mov_ri(&cg->b, reg, cg->ir->temps[t].value);
 		return;
 	}
+	if (cg->t[t].xmm >= 0) {
+		x86_movq_rx(&cg->b, x86_temp_width(cg, t), reg, cg->t[t].xmm);
+		return;
+	}
 	x86_load(&cg->b, x86_temp_width(cg, t), reg, x86_ra_home(cg, t));
 }
 
@@ -197,9 +212,14 @@ void x86_ra_store(struct x86_cg *cg, ir_temp t)
 {
 	struct x86_temp *x = &cg->t[t];
 
-	if (x->mem || x->reg < 0)
+	if (x->mem)
 		return;
-	x86_store(&cg->b, x86_temp_width(cg, t), x86_ra_home(cg, t), x->reg);
+	if (x->reg >= 0)
+		x86_store(&cg->b, x86_temp_width(cg, t), x86_ra_home(cg, t), x->reg);
+	else if (x->xmm >= 0)
+		x86_movq_mx(&cg->b, x86_ra_home(cg, t), x->xmm);
+	else
+		return;
 	x->mem = true;
 }
 
@@ -239,13 +259,19 @@ static bool needed(const struct x86_cg *cg, ir_temp t)
 	return is_global(cg, t) || cg->t[t].last_use >= cg->op;
 }
 
+bool x86_ra_needed(const struct x86_cg *cg, ir_temp t)
+{
+	return needed(cg, t);
+}
+
 void x86_ra_evict(struct x86_cg *cg, int reg)
 {
 	int t = cg->reg_temp[reg];
 
 	if (t < 0)
 		return;
-	if (needed(cg, (ir_temp)t))
+	/* an xmm copy keeps the value as well as the home would */
+	if (needed(cg, (ir_temp)t) && cg->t[t].xmm < 0)
 		x86_ra_store(cg, (ir_temp)t);
 	detach(cg, reg);
 }
@@ -325,7 +351,15 @@ int x86_ra_dest(struct x86_cg *cg, ir_temp d, ir_temp a, int areg)
 
 void x86_ra_set_out(struct x86_cg *cg, ir_temp t, int reg)
 {
+	x86_xmm_forget(cg, t);
 	attach(cg, t, reg);
+	cg->t[t].mem = false;
+}
+
+void x86_ra_set_out_xmm(struct x86_cg *cg, ir_temp t)
+{
+	if (cg->t[t].reg >= 0)
+		detach(cg, cg->t[t].reg);
 	cg->t[t].mem = false;
 }
 
@@ -338,27 +372,37 @@ void x86_ra_end_op(struct x86_cg *cg, const struct ir_op *op)
 		ir_temp t = (ir_temp)op->args[k];
 		struct x86_temp *x = &cg->t[t];
 		x->next_read = cg->read_after[cg->op][k];
-		if (x->reg >= 0 && !is_global(cg, t) && x86_ra_dies(cg, t))
+		if (is_global(cg, t) || !x86_ra_dies(cg, t))
+			continue;
+		if (x->reg >= 0)
 			detach(cg, x->reg);
+		x86_xmm_forget(cg, t);
+	}
+}
+
+/* Write home what registers (GPR and xmm) hold of the temps @pick selects. */
+static void sync_where(struct x86_cg *cg, bool (*pick)(const struct x86_cg *, ir_temp))
+{
+	for (unsigned r = 0; r < X86_NREGS; r++) {
+		int t = cg->reg_temp[r];
+		if (t >= 0 && pick(cg, (ir_temp)t))
+			x86_ra_store(cg, (ir_temp)t);
+	}
+	for (unsigned x = 0; x < 16; x++) {
+		int t = cg->xmm_temp[x];
+		if (t >= 0 && pick(cg, (ir_temp)t))
+			x86_ra_store(cg, (ir_temp)t);
 	}
 }
 
 void x86_ra_sync_globals(struct x86_cg *cg)
 {
-	for (unsigned r = 0; r < X86_NREGS; r++) {
-		int t = cg->reg_temp[r];
-		if (t >= 0 && is_global(cg, (ir_temp)t))
-			x86_ra_store(cg, (ir_temp)t);
-	}
+	sync_where(cg, is_global);
 }
 
 void x86_ra_sync_all(struct x86_cg *cg)
 {
-	for (unsigned r = 0; r < X86_NREGS; r++) {
-		int t = cg->reg_temp[r];
-		if (t >= 0 && live_after(cg, (ir_temp)t))
-			x86_ra_store(cg, (ir_temp)t);
-	}
+	sync_where(cg, live_after);
 }
 
 void x86_ra_place_resident(struct x86_cg *cg)
@@ -385,6 +429,7 @@ void x86_ra_place_resident(struct x86_cg *cg)
 
 void x86_ra_forget(struct x86_cg *cg)
 {
+	x86_xmm_reset(cg);
 	for (unsigned r = 0; r < X86_NREGS; r++)
 		detach(cg, (int)r);
 	for (unsigned t = cg->ir->nglobals; t < cg->ir->ntemps; t++)
@@ -400,6 +445,13 @@ void x86_ra_forget_globals(struct x86_cg *cg)
 			detach(cg, (int)r);
 		}
 	}
+	for (unsigned x = 0; x < 16; x++) {
+		int t = cg->xmm_temp[x];
+		if (t >= 0 && is_global(cg, (ir_temp)t)) {
+			cg->t[t].mem = true;
+			x86_xmm_forget(cg, (ir_temp)t);
+		}
+	}
 }
 
 void x86_ra_reserve(struct x86_cg *cg, unsigned mask)
@@ -412,22 +464,34 @@ void x86_ra_reserve(struct x86_cg *cg, unsigned mask)
 	}
 }
 
+static bool overlaps(const struct x86_cg *cg, int g, uint32_t off, unsigned size)
+{
+	if (g < 0 || !is_global(cg, (ir_temp)g))
+		return false;
+	const struct ir_temp_info *ti = &cg->ir->temps[g];
+	unsigned gsize = ti->type == IR_I32 ? 4 : 8;
+
+	return ti->env_offset < off + size && off < ti->env_offset + gsize;
+}
+
 void x86_ra_env_access(struct x86_cg *cg, uint32_t off, unsigned size, bool write)
 {
 	for (unsigned r = 0; r < X86_NREGS; r++) {
 		int g = cg->reg_temp[r];
-		if (g < 0 || !is_global(cg, (ir_temp)g))
-			continue;
-		const struct ir_temp_info *ti = &cg->ir->temps[g];
-		unsigned gsize = ti->type == IR_I32 ? 4 : 8;
-		struct x86_temp *x = &cg->t[g];
-
-		if (ti->env_offset >= off + size || off >= ti->env_offset + gsize)
+		if (!overlaps(cg, g, off, size))
 			continue;
 		/* The access sees or replaces the global's env copy: make it current. */
-		x86_ra_store(cg, g);
+		x86_ra_store(cg, (ir_temp)g);
 		/* A locked copy is an input of this op: the caller calls again after it. */
-		if (write && !(cg->locked & X86_RBIT(x->reg)))
-			detach(cg, x->reg);
+		if (write && !(cg->locked & X86_RBIT(r)))
+			detach(cg, (int)r);
+	}
+	for (unsigned x = 0; x < 16; x++) {
+		int g = cg->xmm_temp[x];
+		if (!overlaps(cg, g, off, size))
+			continue;
+		x86_ra_store(cg, (ir_temp)g);
+		if (write)
+			x86_xmm_forget(cg, (ir_temp)g);
 	}
 }

@@ -406,10 +406,14 @@ static void x86_restore_regs(struct tb *tb, struct cpu *cpu, uintptr_t host_pc,
 		uint32_t n = w[1];
 		if (w[0] == off) {
 			for (uint32_t k = 0; k < n && w + 2 + k < end; k++) {
-				uint32_t e = w[2 + k];
-				uint64_t v = (uint64_t)uc->uc_mcontext.gregs[host_greg[e >> 28]];
+				uint32_t e = w[2 + k], reg = e >> 27;
 				uint8_t *slot = (uint8_t *)cpu + (e & X86_FAULT_OFF_MAX);
-				if (e & (1u << 27))
+				uint64_t v;
+				if (reg >= X86_FAULT_XMM0)
+					memcpy(&v, uc->uc_mcontext.fpregs->_xmm[reg - X86_FAULT_XMM0].element, 8);
+				else
+					v = (uint64_t)uc->uc_mcontext.gregs[host_greg[reg]];
+				if (e & X86_FAULT_W64)
 					memcpy(slot, &v, 8);
 				else
 					memcpy(slot, &v, 4);

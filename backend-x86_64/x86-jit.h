@@ -78,8 +78,11 @@ extern uint16_t x86_resident_mask;
 
 /* fault_regs records (x86_cg.frec) */
 #define X86_FREC_WORDS (4 * IR_MAX_OPS)
-#define X86_FAULT_REG(reg, w64, off) ((uint32_t)(reg) << 28 | (uint32_t)(w64) << 27 | (off))
-#define X86_FAULT_OFF_MAX ((1u << 27) - 1)
+/* reg: a GPR (X86_*) or X86_FAULT_XMM0 + an xmm register */
+#define X86_FAULT_REG(reg, w64, off) ((uint32_t)(reg) << 27 | (uint32_t)(w64) << 26 | (off))
+#define X86_FAULT_XMM0 16
+#define X86_FAULT_W64 (1u << 26)
+#define X86_FAULT_OFF_MAX ((1u << 26) - 1)
 
 /* The TB entry check: cmp dword [rbp + disp32], 0 (7 bytes); jne rel32 (6) */
 #define X86_ENTRY_CHECK_LEN 13
@@ -98,8 +101,13 @@ struct x86_temp {
 	bool multi_bb;     /* named in more than one basic block */
 	uint32_t last_use; /* index of the last op naming it (UINT32_MAX: never dead) */
 	uint16_t next_read; /* next op reading the current value (X86_NEVER: none) */
-	int8_t xmm;        /* xmm register holding a copy of the value (fp.c), or -1 */
+	/*
+	 * xmm register holding the value (fp.c), or -1. With reg < 0 and mem
+	 * false it is the only current copy (binary64 results live there).
+	 */
+	int8_t xmm;
 	int8_t hint;       /* register its value is best computed into, or -1 */
+	bool fp;           /* read by binary64 FP ops: best loaded into an xmm register */
 };
 
 #define X86_NEVER 0xffffu
@@ -130,6 +138,7 @@ struct x86_fpslow {
 	int8_t rd, xa, xb, xr; /* result GPR, operand xmms, result xmm (-1: none) */
 	uint64_t pc;        /* guest pc of the instruction */
 	int16_t dirty[X86_NREGS]; /* dirty global held by each GPR (written first), or -1 */
+	int16_t xdirty[16];       /* dirty global held only by each xmm register, or -1 */
 };
 
 /* Label fixup: a rel32 that must point to a label */
@@ -169,7 +178,7 @@ struct x86_cg {
 	unsigned nfpslow;
 	/* fp.c's cache of FP values in xmm3-xmm15: the temp each holds, or -1 */
 	int16_t xmm_temp[16];
-	uint8_t xmm_next; /* round-robin victim */
+	ir_temp xmm_def;  /* output the current op left in an xmm register only, or IR_TEMP_NONE */
 
 	uint32_t map[2 * IR_MAX_OPS + 4]; /* host_map pairs being built (+ unchain_off) */
 	/*
@@ -216,8 +225,20 @@ int x86_ra_alloc(struct x86_cg *cg, unsigned avoid);
  * a dies here, d's current register if free, else a new one. Locked.
  */
 int x86_ra_dest(struct x86_cg *cg, ir_temp d, ir_temp a, int areg);
-/** x86_ra_set_out() - @t's value is now in @reg (dirty). */
+/** x86_ra_set_out() - @t's value is now in @reg (dirty); other copies are gone. */
 void x86_ra_set_out(struct x86_cg *cg, ir_temp t, int reg);
+/**
+ * x86_ra_set_out_xmm() - @t gets a new value that lives in an xmm register
+ * only (the caller binds it, fp.c): its GPR copy is dropped, its home is stale.
+ */
+void x86_ra_set_out_xmm(struct x86_cg *cg, ir_temp t);
+/** x86_ra_needed() - @t's value is still read (a global, or a local not dead before this op). */
+bool x86_ra_needed(const struct x86_cg *cg, ir_temp t);
+/** x86_ra_in_home() - @t has no register copy and its home holds its value. */
+static inline bool x86_ra_in_home(const struct x86_cg *cg, ir_temp t)
+{
+	return cg->t[t].reg < 0 && (cg->t[t].mem || cg->t[t].xmm < 0);
+}
 /** x86_ra_end_op() - unlock registers and free those of temps that died in this op. */
 void x86_ra_end_op(struct x86_cg *cg, const struct ir_op *op);
 /** x86_ra_read_after() - next op reading argument @k of the current op after it, or X86_NEVER. */
@@ -227,7 +248,7 @@ static inline unsigned x86_ra_read_after(const struct x86_cg *cg, unsigned k)
 }
 /** x86_ra_dies() - true if temp @t is not needed after the current op. */
 bool x86_ra_dies(const struct x86_cg *cg, ir_temp t);
-/** x86_ra_store() - write @t's dirty register copy to its home. */
+/** x86_ra_store() - write @t's dirty register (GPR or xmm) copy to its home. */
 void x86_ra_store(struct x86_cg *cg, ir_temp t);
 /** x86_ra_sync_globals() - write back every dirty global (values stay cached). */
 void x86_ra_sync_globals(struct x86_cg *cg);
@@ -287,8 +308,25 @@ void x86_pop_live(struct x86_cg *cg, const struct x86_saved *s);
 /* ---- fp.c ---- */
 /** x86_gen_fpop() - IR_fpop inline in SSE with its fallback call as the slow path. */
 void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op);
-/** x86_xmm_reset() - forget every xmm copy (TB start, after x86_ra_begin(); joins, calls). */
+/**
+ * x86_xmm_reset() - forget every xmm copy (TB start, joins, calls), first
+ * writing home the values only an xmm register holds that are still needed.
+ */
 void x86_xmm_reset(struct x86_cg *cg);
+/** x86_xmm_spill() - write those values home, keeping the copies (before C calls mid-op). */
+void x86_xmm_spill(struct x86_cg *cg, bool globals_only);
+/** x86_xmm_forget() - drop @t's xmm copy, if any (its value changes). */
+void x86_xmm_forget(struct x86_cg *cg, ir_temp t);
+/** x86_xmm_alloc() - a free xmm register of the cache not in @avoid (bit per xmm): may spill. */
+int x86_xmm_alloc(struct x86_cg *cg, unsigned avoid);
+/** x86_xmm_bind() - xmm register @x now holds @t's value (and nothing else). */
+void x86_xmm_bind(struct x86_cg *cg, ir_temp t, int x);
+/**
+ * x86_xmm_gen_mov() - "mov d, a" for an @a whose value is in an xmm register
+ * only: the register passes to @d if @a dies, or is copied if @d is FP.
+ * False (nothing emitted) where a GPR move is the better fit.
+ */
+bool x86_xmm_gen_mov(struct x86_cg *cg, ir_temp d, ir_temp a);
 /** x86_xmm_after_op() - keep the xmm copies true after @op (compiled or not). */
 void x86_xmm_after_op(struct x86_cg *cg, const struct ir_op *op);
 /** x86_gen_fp_slow() - the out-of-line fallback calls, after the TB body. */

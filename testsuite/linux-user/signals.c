@@ -79,6 +79,23 @@ static void on_fault_regs(int sig, siginfo_t *si, void *ucv)
 	uc->uc_mcontext.__gregs[REG_PC] += 4;
 }
 
+/* The same for FP registers (an emulator may hold them in host FP registers). */
+static volatile double fault_fa0, fault_fa1;
+
+static void on_fault_fregs(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	double d;
+
+	(void)sig;
+	(void)si;
+	memcpy(&d, &uc->uc_mcontext.__fpregs.__d.__f[10], sizeof(d));
+	fault_fa0 = d;
+	memcpy(&d, &uc->uc_mcontext.__fpregs.__d.__f[11], sizeof(d));
+	fault_fa1 = d;
+	uc->uc_mcontext.__gregs[REG_PC] += 4;
+}
+
 static void on_plain(int sig)
 {
 	hits++;
@@ -264,6 +281,20 @@ static void test_faults(void)
 				 : "t0", "memory");
 		printf("fault registers: a0 %ld a1 %ld t1 %ld; after resuming: a0 %ld a1 %ld t1 %ld\n",
 		       fault_a0, fault_a1, fault_t1, a0, a1, t1);
+	}
+	install(SIGSEGV, on_fault_fregs, 0);
+	{
+		static const double in[2] = {1.5, 2.25};
+		register double fa0 __asm__("fa0");
+		register double fa1 __asm__("fa1");
+		register long t2 __asm__("t2") = 16;
+		__asm__ volatile("fld ft0, 0(%2)\n\tfld ft1, 8(%2)\n\tfadd.d fa0, ft0, ft1\n\t"
+				 "fmul.d fa1, fa0, ft1\n\tld t0, 0(%3)\n\tfadd.d fa0, fa0, fa0"
+				 : "=&f"(fa0), "=&f"(fa1)
+				 : "r"(in), "r"(t2)
+				 : "t0", "ft0", "ft1", "memory");
+		printf("fault FP registers: fa0 %g fa1 %g; after resuming: fa0 %g fa1 %g\n",
+		       fault_fa0, fault_fa1, fa0, fa1);
 	}
 
 	install(SIGILL, on_sigill, 0);
