@@ -914,9 +914,9 @@ static void note_fault_regs(struct x86_cg *cg)
 		w[2 + n++] = X86_FAULT_REG(r, x86_temp_width(cg, (ir_temp)t) == 64,
 					   cg->ir->temps[t].env_offset);
 	}
-	for (unsigned x = 0; x < 16; x++) {
+	X86_FOR_XMM(cg, x) {
 		int t = cg->xmm_temp[x];
-		if (t < 0 || cg->ir->temps[t].kind != IR_TEMP_GLOBAL || cg->t[t].mem ||
+		if (cg->ir->temps[t].kind != IR_TEMP_GLOBAL || cg->t[t].mem ||
 		    cg->t[t].reg >= 0)
 			continue;
 		w[2 + n++] = X86_FAULT_REG(X86_FAULT_XMM0 + x, 1, cg->ir->temps[t].env_offset);
@@ -940,7 +940,7 @@ static void gen_ld(struct x86_cg *cg, const struct ir_op *op)
 	if (!keep)
 		x86_ra_sync_globals(cg);
 	if (cg->softmmu)
-		x86_xmm_spill(cg, false); /* the miss path calls C */
+		x86_xmm_spill(cg); /* the miss path calls C */
 	if (!cg->softmmu && size == 8 && w == 64 && !(mo & IR_MO_BE) && cg->t[d].fp) {
 		/* a value FP ops read: into an xmm register (chosen before the access) */
 		int x = x86_xmm_alloc(cg, 0);
@@ -1030,7 +1030,7 @@ static void gen_st(struct x86_cg *cg, const struct ir_op *op)
 	if (!keep)
 		x86_ra_sync_globals(cg);
 	if (cg->softmmu)
-		x86_xmm_spill(cg, false); /* the miss path calls C */
+		x86_xmm_spill(cg); /* the miss path calls C */
 	if (!cg->softmmu && size == 8 && !(mo & IR_MO_BE) && !x86_is_const(cg, v) &&
 	    cg->t[v].reg < 0 && cg->t[v].xmm >= 0) {
 		/* a value in an xmm register only (FP) */
@@ -1076,7 +1076,7 @@ static void gen_cmpxchg(struct x86_cg *cg, const struct ir_op *op)
 
 	x86_ra_sync_globals(cg);
 	if (cg->softmmu)
-		x86_xmm_spill(cg, false); /* the miss path calls C */
+		x86_xmm_spill(cg); /* the miss path calls C */
 	x86_ra_reserve(cg, X86_RBIT(X86_RAX) | X86_RBIT(X86_RDX));
 	int creg = x86_ra_get(cg, cmp);
 	int nreg = x86_ra_get(cg, nv);
@@ -1113,7 +1113,7 @@ static void gen_atomic_rmw(struct x86_cg *cg, const struct ir_op *op)
 
 	x86_ra_sync_globals(cg);
 	if (cg->softmmu)
-		x86_xmm_spill(cg, false); /* the miss path calls C */
+		x86_xmm_spill(cg); /* the miss path calls C */
 	x86_ra_reserve(cg, X86_RBIT(X86_RAX) | X86_RBIT(X86_RCX) | X86_RBIT(X86_RDX));
 	int breg = x86_ra_get(cg, bt);
 	struct x86_mem m = guest_addr(cg, a, mo, true, true);
@@ -1245,9 +1245,9 @@ static void gen_call(struct x86_cg *cg, const struct ir_op *op)
 		if (cg->ir->temps[t].kind == IR_TEMP_GLOBAL || !x86_ra_dies(cg, (ir_temp)t))
 			x86_ra_store(cg, (ir_temp)t);
 	}
-	for (unsigned x = 0; x < 16; x++) {
+	X86_FOR_XMM(cg, x) {
 		int t = cg->xmm_temp[x];
-		if (t >= 0 && (cg->ir->temps[t].kind == IR_TEMP_GLOBAL || !x86_ra_dies(cg, (ir_temp)t)))
+		if (cg->ir->temps[t].kind == IR_TEMP_GLOBAL || !x86_ra_dies(cg, (ir_temp)t))
 			x86_ra_store(cg, (ir_temp)t);
 	}
 

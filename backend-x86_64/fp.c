@@ -101,6 +101,7 @@ static void xmm_drop(struct x86_cg *cg, int x)
 	if (t >= 0)
 		cg->t[t].xmm = -1;
 	cg->xmm_temp[x] = -1;
+	cg->xmm_used &= (uint16_t)~(1u << x);
 }
 
 /* Whether xmm register @x holds the only current copy of a value still needed. */
@@ -111,21 +112,19 @@ static bool xmm_only(const struct x86_cg *cg, int x)
 	return t >= 0 && !cg->t[t].mem && cg->t[t].reg < 0 && x86_ra_needed(cg, (ir_temp)t);
 }
 
-void x86_xmm_spill(struct x86_cg *cg, bool globals_only)
+void x86_xmm_spill(struct x86_cg *cg)
 {
-	for (int x = 0; x < 16; x++) {
-		int t = cg->xmm_temp[x];
-		if (xmm_only(cg, x) && (!globals_only || cg->ir->temps[t].kind == IR_TEMP_GLOBAL))
-			x86_ra_store(cg, (ir_temp)t);
-	}
+	X86_FOR_XMM(cg, x)
+		if (xmm_only(cg, (int)x))
+			x86_ra_store(cg, (ir_temp)cg->xmm_temp[x]);
 }
 
 void x86_xmm_reset(struct x86_cg *cg)
 {
 	/* x86_ra_begin() sets every temp's xmm to -1; from then on both sides change together */
-	x86_xmm_spill(cg, false);
-	for (int x = 0; x < 16; x++)
-		xmm_drop(cg, x);
+	x86_xmm_spill(cg);
+	X86_FOR_XMM(cg, x)
+		xmm_drop(cg, (int)x);
 }
 
 void x86_xmm_forget(struct x86_cg *cg, ir_temp t)
@@ -194,6 +193,7 @@ void x86_xmm_bind(struct x86_cg *cg, ir_temp t, int x)
 	x86_xmm_forget(cg, t);
 	xmm_drop(cg, x);
 	cg->xmm_temp[x] = (int16_t)t;
+	cg->xmm_used |= (uint16_t)(1u << x);
 	cg->t[t].xmm = (int8_t)x;
 }
 

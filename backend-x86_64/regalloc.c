@@ -87,6 +87,7 @@ void x86_ra_begin(struct x86_cg *cg)
 		cg->reg_temp[i] = -1;
 	for (unsigned x = 0; x < 16; x++)
 		cg->xmm_temp[x] = -1;
+	cg->xmm_used = 0;
 	cg->locked = 0;
 	cg->nslots = 0;
 	reset_globals(cg);
@@ -376,33 +377,34 @@ void x86_ra_end_op(struct x86_cg *cg, const struct ir_op *op)
 			continue;
 		if (x->reg >= 0)
 			detach(cg, x->reg);
-		x86_xmm_forget(cg, t);
+		if (x->xmm >= 0)
+			x86_xmm_forget(cg, t);
 	}
 }
 
-/* Write home what registers (GPR and xmm) hold of the temps @pick selects. */
-static void sync_where(struct x86_cg *cg, bool (*pick)(const struct x86_cg *, ir_temp))
+/* Write home what registers (GPR and xmm) hold of the globals, or (@all) of every live temp. */
+static inline void sync_where(struct x86_cg *cg, bool all)
 {
 	for (unsigned r = 0; r < X86_NREGS; r++) {
 		int t = cg->reg_temp[r];
-		if (t >= 0 && pick(cg, (ir_temp)t))
+		if (t >= 0 && (all ? live_after(cg, (ir_temp)t) : is_global(cg, (ir_temp)t)))
 			x86_ra_store(cg, (ir_temp)t);
 	}
-	for (unsigned x = 0; x < 16; x++) {
+	X86_FOR_XMM(cg, x) {
 		int t = cg->xmm_temp[x];
-		if (t >= 0 && pick(cg, (ir_temp)t))
+		if (all ? live_after(cg, (ir_temp)t) : is_global(cg, (ir_temp)t))
 			x86_ra_store(cg, (ir_temp)t);
 	}
 }
 
 void x86_ra_sync_globals(struct x86_cg *cg)
 {
-	sync_where(cg, is_global);
+	sync_where(cg, false);
 }
 
 void x86_ra_sync_all(struct x86_cg *cg)
 {
-	sync_where(cg, live_after);
+	sync_where(cg, true);
 }
 
 void x86_ra_place_resident(struct x86_cg *cg)
@@ -445,9 +447,9 @@ void x86_ra_forget_globals(struct x86_cg *cg)
 			detach(cg, (int)r);
 		}
 	}
-	for (unsigned x = 0; x < 16; x++) {
+	X86_FOR_XMM(cg, x) {
 		int t = cg->xmm_temp[x];
-		if (t >= 0 && is_global(cg, (ir_temp)t)) {
+		if (is_global(cg, (ir_temp)t)) {
 			cg->t[t].mem = true;
 			x86_xmm_forget(cg, (ir_temp)t);
 		}
@@ -486,7 +488,7 @@ void x86_ra_env_access(struct x86_cg *cg, uint32_t off, unsigned size, bool writ
 		if (write && !(cg->locked & X86_RBIT(r)))
 			detach(cg, (int)r);
 	}
-	for (unsigned x = 0; x < 16; x++) {
+	X86_FOR_XMM(cg, x) {
 		int g = cg->xmm_temp[x];
 		if (!overlaps(cg, g, off, size))
 			continue;

@@ -178,6 +178,7 @@ struct x86_cg {
 	unsigned nfpslow;
 	/* fp.c's cache of FP values in xmm3-xmm15: the temp each holds, or -1 */
 	int16_t xmm_temp[16];
+	uint16_t xmm_used; /* bit x: xmm_temp[x] >= 0 */
 	ir_temp xmm_def;  /* output the current op left in an xmm register only, or IR_TEMP_NONE */
 
 	uint32_t map[2 * IR_MAX_OPS + 4]; /* host_map pairs being built (+ unchain_off) */
@@ -212,6 +213,11 @@ struct x86_cg {
 	ir_temp fuse_base;
 	int64_t fuse_disp;
 };
+
+/* Each xmm register @x (unsigned) holding a value; the body may drop it. */
+#define X86_FOR_XMM(cg, x)                                                            \
+	for (unsigned x##_left = (cg)->xmm_used, x = 0;                               \
+	     x##_left && (x = (unsigned)__builtin_ctz(x##_left), 1); x##_left &= x##_left - 1)
 
 /* ---- regalloc.c ---- */
 void x86_ra_begin(struct x86_cg *cg);
@@ -314,7 +320,7 @@ void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op);
  */
 void x86_xmm_reset(struct x86_cg *cg);
 /** x86_xmm_spill() - write those values home, keeping the copies (before C calls mid-op). */
-void x86_xmm_spill(struct x86_cg *cg, bool globals_only);
+void x86_xmm_spill(struct x86_cg *cg);
 /** x86_xmm_forget() - drop @t's xmm copy, if any (its value changes). */
 void x86_xmm_forget(struct x86_cg *cg, ir_temp t);
 /** x86_xmm_alloc() - a free xmm register of the cache not in @avoid (bit per xmm): may spill. */
