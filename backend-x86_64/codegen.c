@@ -607,6 +607,14 @@ static void gen_brcond(struct x86_cg *cg, const struct ir_op *op)
 		c = cond_swap(c);
 	}
 	bool tst = c == IR_COND_TSTEQ || c == IR_COND_TSTNE;
+	if ((int)cg->op == cg->loop_op) {
+		/* the taken way goes round the TB's own loop (loop.c) */
+		x86_loop_back(cg);
+		struct opnd lo = tst || a == b ? get_opnd(cg, b, tw) : get_opnd_mem(cg, b, tw, 1);
+		enum x86_cc lcc = emit_cmp(cg, c, tw, x86_ra_get(cg, a), lo);
+		x86_patch_rel32(&cg->b, x86_jcc32(&cg->b, lcc, (size_t)-1), cg->loop_head);
+		return;
+	}
 	int slot = exit_branch_slot(cg, label);
 	if (slot >= 0) {
 		/* both ways out are chained exits: residents in place first */
@@ -1420,6 +1428,11 @@ static void gen_op(struct x86_cg *cg, const struct ir_op *op)
 		cg->have_insn = true;
 		break;
 	case IR_goto_tb:
+		if ((int)cg->op == cg->loop_op) {
+			x86_loop_back(cg);
+			x86_patch_rel32(&cg->b, x86_jmp32(&cg->b, (size_t)-1), cg->loop_head);
+			break;
+		}
 		x86_ra_sync_globals(cg);
 		if (cg->fused_label >= 0 && cg->fused_slot == a[0] &&
 		    cg->label_off[cg->fused_label] >= 0) {
@@ -1575,11 +1588,15 @@ bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx)
 	cg->exit_req_disp = (uint32_t)x86_jcc32(b, X86_CC_NE, (size_t)-1);
 	if (x86_off(b) != X86_ENTRY_CHECK_LEN)
 		abort(); /* x86_chain() skips exactly this much */
+	x86_loop_plan(cg);
+	x86_loop_head(cg);
 
 	cg->fuse_t = IR_TEMP_NONE;
 	cg->masked_t = IR_TEMP_NONE;
 	for (unsigned i = 0; i < ctx->nops && !b->overflow; i++) {
 		const struct ir_op *op = &ctx->ops[i];
+		if (cg->loop_op >= 0 && i >= cg->loop_skip)
+			break; /* the loop's own goto_tb */
 		cg->op = i;
 		if (!dead_result(cg, op) && !fuse_address(cg, i))
 			gen_op(cg, op);
@@ -1594,6 +1611,7 @@ bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx)
 	for (unsigned i = 0; i < cg->nslow; i++)
 		gen_slow(cg, &cg->slow[i]);
 
+	x86_loop_exit_stub(cg);
 	x86_patch_rel32(b, cg->exit_req_disp, x86_off(b));
 	store_pc(cg, tb->pc);
 	x86_emit_exit(cg, (uintptr_t)tb | TB_EXIT_OTHER);

@@ -33,7 +33,6 @@ static bool is_global(const struct x86_cg *cg, ir_temp t)
 	return cg->ir->temps[t].kind == IR_TEMP_GLOBAL;
 }
 
-static void attach(struct x86_cg *cg, ir_temp t, int reg);
 
 static void reset_temp(struct x86_temp *x, uint32_t last_use)
 {
@@ -171,7 +170,7 @@ void x86_ra_begin(struct x86_cg *cg)
 	for (unsigned i = 0; i < x86_nresident; i++) {
 		ir_temp g = x86_resident[i].global;
 		if (g < ir->nglobals && (cg->resident_in & (1u << i))) {
-			attach(cg, g, x86_resident[i].reg);
+			x86_ra_attach(cg, g, x86_resident[i].reg);
 			cg->t[g].mem = true;
 		}
 	}
@@ -224,7 +223,7 @@ void x86_ra_store(struct x86_cg *cg, ir_temp t)
 	x->mem = true;
 }
 
-static void detach(struct x86_cg *cg, int reg)
+void x86_ra_detach(struct x86_cg *cg, int reg)
 {
 	int t = cg->reg_temp[reg];
 
@@ -234,10 +233,10 @@ static void detach(struct x86_cg *cg, int reg)
 	}
 }
 
-static void attach(struct x86_cg *cg, ir_temp t, int reg)
+void x86_ra_attach(struct x86_cg *cg, ir_temp t, int reg)
 {
 	if (cg->reg_temp[reg] >= 0 && cg->reg_temp[reg] != (int)t)
-		detach(cg, reg);
+		x86_ra_detach(cg, reg);
 	if (cg->t[t].reg >= 0 && cg->t[t].reg != reg)
 		cg->reg_temp[cg->t[t].reg] = -1;
 	cg->t[t].reg = (int8_t)reg;
@@ -274,7 +273,7 @@ void x86_ra_evict(struct x86_cg *cg, int reg)
 	/* an xmm copy keeps the value as well as the home would */
 	if (needed(cg, (ir_temp)t) && cg->t[t].xmm < 0)
 		x86_ra_store(cg, (ir_temp)t);
-	detach(cg, reg);
+	x86_ra_detach(cg, reg);
 }
 
 int x86_ra_alloc(struct x86_cg *cg, unsigned avoid)
@@ -319,7 +318,7 @@ int x86_ra_get(struct x86_cg *cg, ir_temp t)
 	}
 	int r = x86_ra_alloc(cg, 0);
 	load_into(cg, t, r);
-	attach(cg, t, r);
+	x86_ra_attach(cg, t, r);
 	return r;
 }
 
@@ -337,7 +336,7 @@ int x86_ra_dest(struct x86_cg *cg, ir_temp d, ir_temp a, int areg)
 			return areg;
 		if (!is_global(cg, a) && x86_ra_dies(cg, a) && cg->t[a].reg == areg) {
 			/* Reuse the dying input's register for the result. */
-			detach(cg, areg);
+			x86_ra_detach(cg, areg);
 			cg->locked |= (uint16_t)X86_RBIT(areg);
 			return areg;
 		}
@@ -353,14 +352,14 @@ int x86_ra_dest(struct x86_cg *cg, ir_temp d, ir_temp a, int areg)
 void x86_ra_set_out(struct x86_cg *cg, ir_temp t, int reg)
 {
 	x86_xmm_forget(cg, t);
-	attach(cg, t, reg);
+	x86_ra_attach(cg, t, reg);
 	cg->t[t].mem = false;
 }
 
 void x86_ra_set_out_xmm(struct x86_cg *cg, ir_temp t)
 {
 	if (cg->t[t].reg >= 0)
-		detach(cg, cg->t[t].reg);
+		x86_ra_detach(cg, cg->t[t].reg);
 	cg->t[t].mem = false;
 }
 
@@ -376,7 +375,7 @@ void x86_ra_end_op(struct x86_cg *cg, const struct ir_op *op)
 		if (is_global(cg, t) || !x86_ra_dies(cg, t))
 			continue;
 		if (x->reg >= 0)
-			detach(cg, x->reg);
+			x86_ra_detach(cg, x->reg);
 		if (x->xmm >= 0)
 			x86_xmm_forget(cg, t);
 	}
@@ -423,7 +422,7 @@ void x86_ra_place_resident(struct x86_cg *cg)
 			x86_mov_rr(&cg->b, x86_temp_width(cg, g), r, x->reg);
 		else
 			load_into(cg, g, r);
-		attach(cg, g, r);
+		x86_ra_attach(cg, g, r);
 		x->mem = true;
 	}
 	cg->locked |= x86_resident_mask;
@@ -433,7 +432,7 @@ void x86_ra_forget(struct x86_cg *cg)
 {
 	x86_xmm_reset(cg);
 	for (unsigned r = 0; r < X86_NREGS; r++)
-		detach(cg, (int)r);
+		x86_ra_detach(cg, (int)r);
 	for (unsigned t = cg->ir->nglobals; t < cg->ir->ntemps; t++)
 		cg->t[t].mem = true;
 }
@@ -444,7 +443,7 @@ void x86_ra_forget_globals(struct x86_cg *cg)
 		int t = cg->reg_temp[r];
 		if (t >= 0 && is_global(cg, (ir_temp)t)) {
 			cg->t[t].mem = true;
-			detach(cg, (int)r);
+			x86_ra_detach(cg, (int)r);
 		}
 	}
 	X86_FOR_XMM(cg, x) {
@@ -486,7 +485,7 @@ void x86_ra_env_access(struct x86_cg *cg, uint32_t off, unsigned size, bool writ
 		x86_ra_store(cg, (ir_temp)g);
 		/* A locked copy is an input of this op: the caller calls again after it. */
 		if (write && !(cg->locked & X86_RBIT(r)))
-			detach(cg, (int)r);
+			x86_ra_detach(cg, (int)r);
 	}
 	X86_FOR_XMM(cg, x) {
 		int g = cg->xmm_temp[x];

@@ -141,6 +141,16 @@ struct x86_fpslow {
 	int16_t xdirty[16];       /* dirty global held only by each xmm register, or -1 */
 };
 
+/* A global kept in a fixed register around a TB's own loop (loop.c) */
+#define X86_LOOP_MAX (X86_MAX_RESIDENT + 2 + 6)
+
+struct x86_loop_reg {
+	ir_temp g;
+	int8_t reg;   /* GPR, or xmm register if xmm */
+	bool xmm;
+	bool dirty;   /* written in the TB: env may be stale at the loop head */
+};
+
 /* Label fixup: a rel32 that must point to a label */
 struct x86_fixup {
 	uint32_t disp;
@@ -206,6 +216,19 @@ struct x86_cg {
 	unsigned fused_slot;
 	uint32_t fused_disp;
 
+	/*
+	 * A TB that jumps to its own start, compiled as a loop (loop.c): the op
+	 * that goes round (a brcond or goto_tb) or -1, the ops from loop_skip on
+	 * are not compiled (its goto_tb to itself), the globals the loop head
+	 * has in registers, and the head's offset and exit-request jcc.
+	 */
+	int loop_op;
+	unsigned loop_skip;
+	struct x86_loop_reg loop_regs[X86_LOOP_MAX];
+	unsigned nloop;
+	uint32_t loop_head;
+	uint32_t loop_req_disp;
+
 	/* user mode: X86_ADDR holds this temp & guest_mask (IR_TEMP_NONE: nothing known) */
 	ir_temp masked_t;
 	/* An "add t, base, disp" folded into the address of the next memory op */
@@ -238,6 +261,10 @@ void x86_ra_set_out(struct x86_cg *cg, ir_temp t, int reg);
  * only (the caller binds it, fp.c): its GPR copy is dropped, its home is stale.
  */
 void x86_ra_set_out_xmm(struct x86_cg *cg, ir_temp t);
+/** x86_ra_attach() - host register @reg now holds @t's value (whatever it held is dropped). */
+void x86_ra_attach(struct x86_cg *cg, ir_temp t, int reg);
+/** x86_ra_detach() - drop what @reg holds, without writing it anywhere. */
+void x86_ra_detach(struct x86_cg *cg, int reg);
 /** x86_ra_needed() - @t's value is still read (a global, or a local not dead before this op). */
 bool x86_ra_needed(const struct x86_cg *cg, ir_temp t);
 /** x86_ra_in_home() - @t has no register copy and its home holds its value. */
@@ -337,6 +364,20 @@ bool x86_xmm_gen_mov(struct x86_cg *cg, ir_temp d, ir_temp a);
 void x86_xmm_after_op(struct x86_cg *cg, const struct ir_op *op);
 /** x86_gen_fp_slow() - the out-of-line fallback calls, after the TB body. */
 void x86_gen_fp_slow(struct x86_cg *cg);
+
+/* ---- loop.c ---- */
+/**
+ * x86_loop_plan() - after x86_ra_begin(): if @cg's TB ends by jumping to its
+ * own start in a shape loop.c handles, set loop_op/loop_skip and pick the
+ * globals to keep in registers around it.
+ */
+void x86_loop_plan(struct x86_cg *cg);
+/** x86_loop_head() - after the TB entry check: load them, then the loop head. */
+void x86_loop_head(struct x86_cg *cg);
+/** x86_loop_back() - at loop_op: put them back in their registers (other globals in env). */
+void x86_loop_back(struct x86_cg *cg);
+/** x86_loop_exit_stub() - the loop head's exit-request path: write them home. */
+void x86_loop_exit_stub(struct x86_cg *cg);
 
 /* ---- codegen.c ---- */
 /** x86_codegen() - generate @tb's code from @ctx into @cg->b; false on overflow. */

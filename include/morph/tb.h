@@ -18,6 +18,15 @@ struct tb {
 	uint32_t size;     /* guest bytes covered */
 	uint32_t ninsns;   /* guest instructions */
 	volatile bool invalid; /* set on invalidation: never entered again */
+	/*
+	 * may_loop (set by the core before compile): the backend may run a jump
+	 * to the TB's own start as a loop inside its code, which checks only
+	 * exit_request on the way round (no instrumentation, chaining allowed).
+	 * loops (set by the backend): it did, so invalidating it must make the
+	 * harts leave guest code.
+	 */
+	bool may_loop;
+	bool loops;
 	/* pc while valid, TB_KEY_INVALID once invalidated: what the JIT's jump cache probe compares */
 	volatile uint64_t key;
 

@@ -157,6 +157,9 @@ static void tb_invalidate_locked(struct tb *tb)
 		return;
 	tb->invalid = true;
 	__atomic_store_n(&tb->key, TB_KEY_INVALID, __ATOMIC_RELEASE);
+	/* a hart may be going round its loop: its exit-request check lets it out */
+	if (tb->loops)
+		exec_exit_all_cpus();
 	hash_unlink(tb);
 	page_unlink(tb, 0);
 	if (has_page1(tb))
@@ -349,6 +352,8 @@ static int translate_into(struct cpu *cpu, struct tb *tb, unsigned max_insns)
 	ir_lower(ctx, exec_state.be);
 	if (trace_kinds & TRACE_IR)
 		trace_tb_ir(tb, ctx, true);
+	tb->may_loop = !cpu->softmmu && !exec_state.opts.no_chain && !(tb->flags & TB_FLAGS_CORE) &&
+		       !(trace_kinds & (TRACE_EXEC | TRACE_INSN)) && !exec_state.opts.icount;
 	return exec_state.be->compile(tb, ctx);
 }
 
