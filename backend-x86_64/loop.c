@@ -2,7 +2,8 @@
  * A TB whose last jump goes back to its own start (a loop of one basic
  * block: a copy loop, a hash round, the inner loop of an FP kernel) goes
  * round inside its code. The loop head has chosen globals in fixed
- * registers (the residents, up to two more GPRs, up to six binary64 values
+ * registers (the residents it names, more GPR globals in r9, r10 and the
+ * registers of the residents it does not name, up to six binary64 values
  * in xmm registers), the way back puts them there again after writing the
  * other dirty globals home, and each round checks exit_request only.
  * Chained to itself instead, every round would write its globals to env,
@@ -20,8 +21,7 @@
 #include "backend-x86_64/x86-jit.h"
 #include "morph/cpu.h"
 
-static const int8_t loop_gprs[] = {X86_R9, X86_R10}; /* not residents' */
-#define LOOP_XMM0 3                                    /* xmm3.. of fp.c's cache */
+#define LOOP_XMM0 3 /* xmm3.. of fp.c's cache */
 #define LOOP_NXMM 6
 
 /* The op that goes round (its tail from *skip on is not compiled), or -1. */
@@ -82,7 +82,8 @@ void x86_loop_plan(struct x86_cg *cg)
 	static __thread uint16_t uses[IR_MAX_GLOBALS];
 	static __thread bool written[IR_MAX_GLOBALS];
 	ir_temp named[IR_MAX_GLOBALS];
-	unsigned nnamed = 0, ngpr = 0, nxmm = 0;
+	unsigned nnamed = 0, ngpr = 0, nxmm = 0, nfree = 0;
+	int8_t free_gprs[2 + X86_MAX_RESIDENT]; /* rax, rcx, rdx stay for the ops' own values */
 	int op;
 
 	cg->loop_op = -1;
@@ -109,10 +110,14 @@ void x86_loop_plan(struct x86_cg *cg)
 		}
 	}
 
+	free_gprs[nfree++] = X86_R9;
+	free_gprs[nfree++] = X86_R10;
 	for (unsigned i = 0; i < x86_nresident; i++) {
 		ir_temp g = x86_resident[i].global;
-		if (g < ir->nglobals && (cg->resident_in & (1u << i)))
+		if (g < ir->nglobals && (cg->resident_in & (1u << i)) && (uses[g] || written[g]))
 			add_reg(cg, g, x86_resident[i].reg, false, written[g]);
+		else
+			free_gprs[nfree++] = x86_resident[i].reg;
 	}
 	/* then the globals named most, where no other named global shares their env bytes */
 	for (;;) {
@@ -125,7 +130,7 @@ void x86_loop_plan(struct x86_cg *cg)
 			bool fp = cg->t[g].fp && x86_temp_width(cg, g) == 64;
 
 			if (n <= best_n || x86_resident_alias[g] >= 0 ||
-			    (fp ? nxmm >= LOOP_NXMM : ngpr >= sizeof(loop_gprs)))
+			    (fp ? nxmm >= LOOP_NXMM : ngpr >= nfree))
 				continue;
 			bool taken = false;
 			for (unsigned j = 0; j < cg->nloop && !taken; j++)
@@ -142,7 +147,7 @@ void x86_loop_plan(struct x86_cg *cg)
 		if (cg->t[best].fp && x86_temp_width(cg, best) == 64)
 			add_reg(cg, best, LOOP_XMM0 + (int)nxmm++, true, written[best]);
 		else
-			add_reg(cg, best, loop_gprs[ngpr++], false, written[best]);
+			add_reg(cg, best, free_gprs[ngpr++], false, written[best]);
 	}
 	for (unsigned i = 0; i < nnamed; i++) {
 		uses[named[i]] = 0;
@@ -150,6 +155,14 @@ void x86_loop_plan(struct x86_cg *cg)
 	}
 	cg->loop_op = op;
 	cg->tb->loops = true;
+}
+
+static bool member(const struct x86_cg *cg, int t)
+{
+	for (unsigned i = 0; i < cg->nloop; i++)
+		if (cg->loop_regs[i].g == (ir_temp)t)
+			return true;
+	return false;
 }
 
 void x86_loop_head(struct x86_cg *cg)
@@ -164,6 +177,12 @@ void x86_loop_head(struct x86_cg *cg)
 			x86_movq_xm(b, 64, m->reg, x86_ra_home(cg, m->g));
 		else if (cg->t[m->g].reg != m->reg) /* residents are there already */
 			x86_load(b, x86_temp_width(cg, m->g), m->reg, x86_ra_home(cg, m->g));
+	}
+	/* residents the TB does not name leave their registers to others (env has them) */
+	for (unsigned i = 0; i < x86_nresident; i++) {
+		int g = cg->reg_temp[x86_resident[i].reg];
+		if (g >= 0 && cg->t[g].reg == x86_resident[i].reg && !member(cg, g))
+			x86_ra_detach(cg, x86_resident[i].reg);
 	}
 	cg->loop_head = (uint32_t)x86_off(b);
 	x86_alu_mi(b, X86_CMP, 32, x86_env((int32_t)offsetof(struct cpu, exit_request)), 0);
@@ -183,14 +202,6 @@ void x86_loop_head(struct x86_cg *cg)
 static bool in_place(const struct x86_cg *cg, const struct x86_loop_reg *m)
 {
 	return m->xmm ? cg->t[m->g].xmm == m->reg : cg->t[m->g].reg == m->reg;
-}
-
-static bool member(const struct x86_cg *cg, int t)
-{
-	for (unsigned i = 0; i < cg->nloop; i++)
-		if (cg->loop_regs[i].g == (ir_temp)t)
-			return true;
-	return false;
 }
 
 /* Whether @t is a loop global not in its register yet. */
