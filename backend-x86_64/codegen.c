@@ -278,6 +278,19 @@ static void gen_shift(struct x86_cg *cg, const struct ir_op *op)
 		unsigned cnt = (unsigned)cg->ir->temps[b].value & (w - 1);
 		int areg = x86_ra_get(cg, a);
 		int r = x86_ra_dest(cg, d, a, areg);
+		if (r != areg && cnt && (s == X86_ROL || s == X86_ROR) &&
+		    (x86_features & X86_FEAT_BMI2)) {
+			/* three operands: the input stays */
+			x86_rorx(&cg->b, w, r, areg, s == X86_ROR ? cnt : w - cnt);
+			x86_ra_set_out(cg, d, r);
+			return;
+		}
+		if (r != areg && s == X86_SHL && cnt <= 3 && cnt) {
+			x86_lea(&cg->b, w, r, cnt == 1 ? x86_mi(areg, areg, 1, 0)
+							 : x86_mi(X86_NOREG, areg, 1u << cnt, 0));
+			x86_ra_set_out(cg, d, r);
+			return;
+		}
 		if (r != areg)
 			x86_mov_rr(&cg->b, w, r, areg);
 		if (cnt)
