@@ -81,6 +81,7 @@ void x86_loop_plan(struct x86_cg *cg)
 	const struct ir_ctx *ir = cg->ir;
 	static __thread uint16_t uses[IR_MAX_GLOBALS];
 	static __thread bool written[IR_MAX_GLOBALS];
+	static __thread bool carried[IR_MAX_GLOBALS]; /* read before any write: loaded every round */
 	ir_temp named[IR_MAX_GLOBALS];
 	unsigned nnamed = 0, ngpr = 0, nxmm = 0, nfree = 0;
 	int8_t free_gprs[2 + X86_MAX_RESIDENT]; /* rax, rcx, rdx stay for the ops' own values */
@@ -97,16 +98,23 @@ void x86_loop_plan(struct x86_cg *cg)
 
 	for (unsigned i = 0; i < cg->loop_skip; i++) {
 		const struct ir_op *o = &ir->ops[i];
-		for (unsigned k = 0; k < (unsigned)o->nout + o->nin; k++) {
+		/* inputs first: an op reads before it writes */
+		for (unsigned k = o->nout; k < (unsigned)o->nout + o->nin; k++) {
 			ir_temp t = (ir_temp)o->args[k];
 			if (t >= ir->nglobals)
 				continue;
 			if (!uses[t] && !written[t])
 				named[nnamed++] = t;
-			if (k < o->nout)
-				written[t] = true;
-			else
-				uses[t]++;
+			carried[t] |= !written[t];
+			uses[t]++;
+		}
+		for (unsigned k = 0; k < o->nout; k++) {
+			ir_temp t = (ir_temp)o->args[k];
+			if (t >= ir->nglobals)
+				continue;
+			if (!uses[t] && !written[t])
+				named[nnamed++] = t;
+			written[t] = true;
 		}
 	}
 
@@ -119,14 +127,18 @@ void x86_loop_plan(struct x86_cg *cg)
 		else
 			free_gprs[nfree++] = x86_resident[i].reg;
 	}
-	/* then the globals named most, where no other named global shares their env bytes */
+	/*
+	 * then the globals named most, those the loop carries (read before written: else
+	 * a load and a store each round) first, where no other named global shares their
+	 * env bytes
+	 */
 	for (;;) {
 		ir_temp best = IR_TEMP_NONE;
 		unsigned best_n = 0;
 
 		for (unsigned i = 0; i < nnamed; i++) {
 			ir_temp g = named[i];
-			unsigned n = uses[g] + written[g];
+			unsigned n = uses[g] + written[g] + (carried[g] ? 1000 : 0);
 			bool fp = cg->t[g].fp && x86_temp_width(cg, g) == 64;
 
 			if (n <= best_n || x86_resident_alias[g] >= 0 ||
@@ -152,6 +164,7 @@ void x86_loop_plan(struct x86_cg *cg)
 	for (unsigned i = 0; i < nnamed; i++) {
 		uses[named[i]] = 0;
 		written[named[i]] = false;
+		carried[named[i]] = false;
 	}
 	cg->loop_op = op;
 	cg->tb->loops = true;
