@@ -1624,7 +1624,7 @@ bool x86_codegen(struct x86_cg *cg, struct tb *tb, struct ir_ctx *ctx)
 	for (unsigned i = 0; i < cg->nslow; i++)
 		gen_slow(cg, &cg->slow[i]);
 
-	x86_loop_exit_stub(cg);
+	x86_loop_exit_path(cg);
 	x86_patch_rel32(b, cg->exit_req_disp, x86_off(b));
 	store_pc(cg, tb->pc);
 	x86_emit_exit(cg, (uintptr_t)tb | TB_EXIT_OTHER);

@@ -140,10 +140,8 @@ void x86_xmm_after_op(struct x86_cg *cg, const struct ir_op *op)
 	switch (op->opc) {
 	case IR_fpop: /* x86_gen_fpop() keeps its result's copy */
 	case IR_insn_start:
-		break;
-	case IR_call:
-	case IR_set_label:
-		x86_xmm_reset(cg);
+	case IR_call:      /* gen_call() reset them after the call */
+	case IR_set_label: /* x86_ra_forget() did */
 		break;
 	default:
 		if ((f & IR_OPF_MEM) && cg->softmmu) {
@@ -182,10 +180,15 @@ int x86_xmm_alloc(struct x86_cg *cg, unsigned avoid)
 	}
 	if (best < 0)
 		abort(); /* an op names at most 5 temps: never all 13 cache registers */
-	if (xmm_only(cg, best))
-		x86_ra_store(cg, (ir_temp)cg->xmm_temp[best]);
-	xmm_drop(cg, best);
+	x86_xmm_evict(cg, best);
 	return best;
+}
+
+void x86_xmm_evict(struct x86_cg *cg, int x)
+{
+	if (xmm_only(cg, x))
+		x86_ra_store(cg, (ir_temp)cg->xmm_temp[x]);
+	xmm_drop(cg, x);
 }
 
 void x86_xmm_bind(struct x86_cg *cg, ir_temp t, int x)
@@ -284,8 +287,9 @@ void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op)
 	enum ir_fp_kind k = IR_FP_KIND(kind);
 	bool boxed = kind & IR_FP_F32BOX, unary = k == IR_FP_SQRT;
 	bool dbl = !(kind & (IR_FP_F32BOX | IR_FP_F32));
+	bool dbl_arith = dbl && k < IR_FP_EQ;
 	/* a binary64 result lives in its xmm register only */
-	bool xmm_out = dbl && k < IR_FP_EQ && x86_temp_width(cg, d) == 64;
+	bool xmm_out = dbl_arith && x86_temp_width(cg, d) == 64;
 	size_t to_slow[X86_FPSLOW_JCC];
 	unsigned nslow = 0, avoid = 0;
 	int xa, xb = XB, xr = XR, rd = -1, ra = -1, rb = -1;
@@ -307,7 +311,7 @@ void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op)
 		if (!unary)
 			rb = x86_ra_get(cg, bt);
 	}
-	if (dbl && k < IR_FP_EQ) {
+	if (dbl_arith) {
 		/* d's old copy stays until the slow path has written it home */
 		if (cg->t[d].xmm >= 0)
 			avoid |= 1u << cg->t[d].xmm;
@@ -366,20 +370,18 @@ void x86_gen_fpop(struct x86_cg *cg, const struct ir_op *op)
 		for (unsigned i = 0; i < nslow; i++)
 			s->jcc[s->njcc++] = (uint32_t)to_slow[i];
 		s->resume = (uint32_t)x86_off(b);
-		if (dbl && k < IR_FP_EQ)
+		if (dbl_arith)
 			s->xr = (int8_t)xr;
 		for (int x = XCACHE0; x < XCACHE0 + XCACHE_N; x++)
 			if (cg->xmm_temp[x] >= 0 && x != xr)
 				s->xsave |= (uint16_t)(1u << x);
 	}
-	if (xmm_out) {
+	if (xmm_out)
 		x86_ra_set_out_xmm(cg, d);
-	} else {
+	else
 		x86_ra_set_out(cg, d, rd);
-		if (!dbl || k >= IR_FP_EQ)
-			return;
-	}
-	x86_xmm_bind(cg, d, xr);
+	if (dbl_arith)
+		x86_xmm_bind(cg, d, xr);
 }
 
 static void gen_slow(struct x86_cg *cg, const struct x86_fpslow *s)

@@ -58,14 +58,6 @@ static int find_shape(const struct x86_cg *cg, unsigned *skip)
 	return op;
 }
 
-static bool env_overlap(const struct ir_ctx *ir, ir_temp a, ir_temp b)
-{
-	const struct ir_temp_info *x = &ir->temps[a], *y = &ir->temps[b];
-	unsigned xs = x->type == IR_I32 ? 4 : 8, ys = y->type == IR_I32 ? 4 : 8;
-
-	return x->env_offset < y->env_offset + ys && y->env_offset < x->env_offset + xs;
-}
-
 static void add_reg(struct x86_cg *cg, ir_temp g, int reg, bool xmm, bool dirty)
 {
 	struct x86_loop_reg *m = &cg->loop_regs[cg->nloop++];
@@ -148,7 +140,9 @@ void x86_loop_plan(struct x86_cg *cg)
 			for (unsigned j = 0; j < cg->nloop && !taken; j++)
 				taken = cg->loop_regs[j].g == g;
 			for (unsigned j = 0; j < nnamed && !taken; j++)
-				taken = named[j] != g && env_overlap(ir, g, named[j]);
+				taken = named[j] != g &&
+					x86_env_overlap(cg, g, ir->temps[named[j]].env_offset,
+							x86_temp_width(cg, named[j]) / 8);
 			if (!taken) {
 				best = g;
 				best_n = n;
@@ -235,12 +229,7 @@ static void place(struct x86_cg *cg, const struct x86_loop_reg *m)
 	struct x86_temp *x = &cg->t[m->g];
 
 	if (m->xmm) {
-		int o = cg->xmm_temp[m->reg];
-		if (o >= 0) {
-			if (x86_ra_needed(cg, (ir_temp)o) && cg->t[o].reg < 0)
-				x86_ra_store(cg, (ir_temp)o);
-			x86_xmm_forget(cg, (ir_temp)o);
-		}
+		x86_xmm_evict(cg, m->reg);
 		if (x->xmm >= 0)
 			x86_sse(b, X86_SSE_MOVAP, true, m->reg, x->xmm);
 		else if (x->reg >= 0)
@@ -310,7 +299,7 @@ void x86_loop_back(struct x86_cg *cg)
 	cg->locked = (uint16_t)gprs; /* the compare's operands must not take them */
 }
 
-void x86_loop_exit_stub(struct x86_cg *cg)
+void x86_loop_exit_path(struct x86_cg *cg)
 {
 	if (cg->loop_op < 0)
 		return;

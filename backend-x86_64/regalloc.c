@@ -254,14 +254,9 @@ static bool live_after(const struct x86_cg *cg, ir_temp t)
  * Whether evicting @t's register must keep its value: also true for inputs
  * of the current op that die in it but have not been read yet.
  */
-static bool needed(const struct x86_cg *cg, ir_temp t)
-{
-	return is_global(cg, t) || cg->t[t].last_use >= cg->op;
-}
-
 bool x86_ra_needed(const struct x86_cg *cg, ir_temp t)
 {
-	return needed(cg, t);
+	return is_global(cg, t) || cg->t[t].last_use >= cg->op;
 }
 
 void x86_ra_evict(struct x86_cg *cg, int reg)
@@ -271,7 +266,7 @@ void x86_ra_evict(struct x86_cg *cg, int reg)
 	if (t < 0)
 		return;
 	/* an xmm copy keeps the value as well as the home would */
-	if (needed(cg, (ir_temp)t) && cg->t[t].xmm < 0)
+	if (x86_ra_needed(cg, (ir_temp)t) && cg->t[t].xmm < 0)
 		x86_ra_store(cg, (ir_temp)t);
 	x86_ra_detach(cg, reg);
 }
@@ -287,7 +282,7 @@ int x86_ra_alloc(struct x86_cg *cg, unsigned avoid)
 		if (busy & X86_RBIT(r))
 			continue;
 		int t = cg->reg_temp[r];
-		if (t < 0 || !needed(cg, (ir_temp)t)) {
+		if (t < 0 || !x86_ra_needed(cg, (ir_temp)t)) {
 			best = r;
 			break;
 		}
@@ -467,12 +462,7 @@ void x86_ra_reserve(struct x86_cg *cg, unsigned mask)
 
 static bool overlaps(const struct x86_cg *cg, int g, uint32_t off, unsigned size)
 {
-	if (g < 0 || !is_global(cg, (ir_temp)g))
-		return false;
-	const struct ir_temp_info *ti = &cg->ir->temps[g];
-	unsigned gsize = ti->type == IR_I32 ? 4 : 8;
-
-	return ti->env_offset < off + size && off < ti->env_offset + gsize;
+	return g >= 0 && is_global(cg, (ir_temp)g) && x86_env_overlap(cg, (ir_temp)g, off, size);
 }
 
 void x86_ra_env_access(struct x86_cg *cg, uint32_t off, unsigned size, bool write)

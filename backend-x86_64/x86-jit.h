@@ -318,6 +318,13 @@ static inline bool x86_is_const(const struct x86_cg *cg, ir_temp t)
 {
 	return cg->ir->temps[t].kind == IR_TEMP_CONST;
 }
+/** x86_env_overlap() - whether global @g's env bytes meet [off, off + size). */
+static inline bool x86_env_overlap(const struct x86_cg *cg, ir_temp g, uint32_t off, unsigned size)
+{
+	uint32_t goff = cg->ir->temps[g].env_offset;
+
+	return goff < off + size && off < goff + x86_temp_width(cg, g) / 8;
+}
 
 /* ---- mmu.c ---- */
 /**
@@ -352,6 +359,8 @@ void x86_xmm_spill(struct x86_cg *cg);
 void x86_xmm_forget(struct x86_cg *cg, ir_temp t);
 /** x86_xmm_alloc() - a free xmm register of the cache not in @avoid (bit per xmm): may spill. */
 int x86_xmm_alloc(struct x86_cg *cg, unsigned avoid);
+/** x86_xmm_evict() - empty xmm register @x, writing its value home if only it holds it. */
+void x86_xmm_evict(struct x86_cg *cg, int x);
 /** x86_xmm_bind() - xmm register @x now holds @t's value (and nothing else). */
 void x86_xmm_bind(struct x86_cg *cg, ir_temp t, int x);
 /**
@@ -376,8 +385,8 @@ void x86_loop_plan(struct x86_cg *cg);
 void x86_loop_head(struct x86_cg *cg);
 /** x86_loop_back() - at loop_op: put them back in their registers (other globals in env). */
 void x86_loop_back(struct x86_cg *cg);
-/** x86_loop_exit_stub() - the loop head's exit-request path: write them home. */
-void x86_loop_exit_stub(struct x86_cg *cg);
+/** x86_loop_exit_path() - the loop head's exit-request path: write them home. */
+void x86_loop_exit_path(struct x86_cg *cg);
 
 /* ---- codegen.c ---- */
 /** x86_codegen() - generate @tb's code from @ctx into @cg->b; false on overflow. */
